@@ -1,0 +1,95 @@
+"""Command line: argument parsing and printing only; the work is done by the stages."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+
+from . import i18n
+from .load import load_file
+from .problems import Problem
+from .schema import Ctx, Date
+from .load import Scalar
+from .validate import Result, validate
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def _date_arg(value: str) -> dt.date:
+    parsed = Date().check(Scalar(1, 1, raw=value), Ctx(), "--as-of")
+    if parsed is None or not isinstance(parsed, dt.date):
+        raise argparse.ArgumentTypeError(i18n.t("cli.bad_as_of", "vi", value=value))
+    return parsed
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m generator", description="Sổ nhiệm vụ → trang web công khai")
+    parser.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("validate", help="kiểm tra tasks.yaml / check tasks.yaml")
+    check.add_argument("path", nargs="?", default="tasks.yaml")
+    check.add_argument("--as-of", type=_date_arg, help="YYYY-MM-DD")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # never a traceback for an editor
+        if args.debug or os.environ.get("GENERATOR_DEBUG"):
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
+        return 3
+
+
+def load_and_validate(path: str, as_of: dt.date | None) -> Result | int:
+    """Load and validate, printing problems; an int is the exit code for an unreadable file."""
+    try:
+        loaded = load_file(path)
+    except OSError as exc:
+        print(i18n.t("cli.unreadable", "vi", path=path, reason=exc.strerror or exc), file=sys.stderr)
+        return EXIT_USAGE
+    result = validate(loaded, as_of)
+    print_problems(result.problems, path, result.language)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        print_annotations(result.problems, path, result.language)
+    return result
+
+
+def print_problems(problems: list[Problem], path: str, lang: str) -> None:
+    for p in problems:
+        print(i18n.format_problem(p, path, lang), file=sys.stderr)
+    errors = sum(p.is_error for p in problems)
+    if errors:
+        print(i18n.t("cli.invalid", lang, path=path, errors=errors, warnings=len(problems) - errors), file=sys.stderr)
+
+
+def print_annotations(problems: list[Problem], path: str, lang: str) -> None:
+    """GitHub Actions workflow commands, so problems show on the changed lines of a pull request."""
+    for p in problems:
+        text = i18n.message(p, lang).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        print(f"::{p.severity.value} file={path},line={p.line},col={p.col}::{text}")
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    result = load_and_validate(args.path, args.as_of)
+    if isinstance(result, int):
+        return result
+    if not result.ok:
+        return EXIT_INVALID
+    from .derive import derive
+
+    assert result.register is not None and result.as_of is not None
+    overall = derive(result.register, result.as_of.date).overall
+    print(i18n.t("cli.valid", result.language, path=args.path, total=overall.total,
+                 as_of=i18n.date(result.as_of.date), early=overall.early, overdue=overall.overdue, **overall.status))
+    return EXIT_OK
+
+
+COMMANDS = {"validate": cmd_validate}

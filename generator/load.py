@@ -1,0 +1,253 @@
+"""Stage 1 — read the register file into a tree of nodes that remember their line and column.
+
+PyYAML's own loaders lose positions and silently keep the last of two
+duplicate keys, and they expand aliases (the "billion laughs" attack).
+We therefore build the tree ourselves from the parser's event stream:
+iteratively (no recursion limit to hit on deep nesting), rejecting anchors
+and aliases, reporting duplicate keys, and normalising all text to NFC.
+Scalars stay as the editor wrote them (``raw``) next to their YAML 1.1
+resolved value, so the validator can say "2021-02-30 is not a date" at the
+right place instead of catching a constructor exception.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+import yaml
+
+from .problems import Problem, problem
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 40
+
+_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_RESOLVER = yaml.resolver.Resolver()
+
+
+@dataclass
+class Node:
+    """A YAML value with its position (1-based line and column)."""
+
+    line: int
+    col: int
+
+
+@dataclass
+class Scalar(Node):
+    raw: str = ""
+    tag: str = "tag:yaml.org,2002:str"
+    quoted: bool = False
+
+    @property
+    def is_null(self) -> bool:
+        return self.tag.endswith(":null")
+
+
+@dataclass
+class Mapping(Node):
+    items: dict[str, Node] = field(default_factory=dict)
+    keys: dict[str, Scalar] = field(default_factory=dict)
+
+
+@dataclass
+class Sequence(Node):
+    items: list[Node] = field(default_factory=list)
+
+
+Tree = Union[Scalar, Mapping, Sequence]
+
+
+@dataclass
+class Loaded:
+    """What the loader returns: a tree (or None) and the problems met on the way."""
+
+    path: str
+    root: Tree | None
+    problems: list[Problem]
+    language_hint: str = "vi"
+
+
+def load_file(path: Path | str) -> Loaded:
+    """Read and parse ``path``. Raises OSError only when the file cannot be read."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        return Loaded(str(path), None, [problem(1, 1, "file_too_large", size_mb=round(size / 1048576, 1), limit_mb=5)])
+    return load_bytes(path.read_bytes(), str(path))
+
+
+def load_bytes(data: bytes, path: str = "tasks.yaml") -> Loaded:
+    if len(data) > MAX_BYTES:
+        return Loaded(path, None, [problem(1, 1, "file_too_large", size_mb=round(len(data) / 1048576, 1), limit_mb=5)])
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _position_of_byte(data, exc.start)
+        return Loaded(path, None, [problem(line, col, "not_utf8")])
+    return load_text(text, path)
+
+
+def load_text(text: str, path: str = "tasks.yaml") -> Loaded:
+    hint = _language_hint(text)
+    nul = text.find("\x00")
+    if nul >= 0:
+        line, col = _position_of_char(text, nul)
+        return Loaded(path, None, [problem(line, col, "nul_byte")], hint)
+    text = unicodedata.normalize("NFC", text)
+    builder = _TreeBuilder()
+    try:
+        for event in yaml.parse(text, Loader=_Parser):
+            builder.feed(event)
+            if builder.fatal:
+                break
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        builder.problems.append(problem(line, col, "yaml_syntax", detail=_syntax_detail(exc)))
+        return Loaded(path, None, builder.problems, hint)
+    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+        mark = getattr(exc, "position", None)
+        line, col = _position_of_char(text, mark) if isinstance(mark, int) else (1, 1)
+        builder.problems.append(problem(line, col, "yaml_bad_character"))
+        return Loaded(path, None, builder.problems, hint)
+    return Loaded(path, None if builder.fatal else builder.root, builder.problems, hint)
+
+
+class _TreeBuilder:
+    """Turns parser events into Nodes with an explicit stack."""
+
+    def __init__(self) -> None:
+        self.stack: list[Mapping | Sequence] = []
+        self.pending_key: list[Scalar | None] = []
+        self.root: Tree | None = None
+        self.documents = 0
+        self.problems: list[Problem] = []
+        self.fatal = False
+
+    def feed(self, event: yaml.Event) -> None:
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                self._fail(event, "multiple_documents")
+            return
+        if isinstance(event, yaml.AliasEvent):
+            self._fail(event, "alias_not_allowed", name=event.anchor)
+            return
+        if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if event.anchor is not None:
+                self._fail(event, "anchor_not_allowed", name=event.anchor)
+                return
+            if len(self.stack) >= MAX_DEPTH:
+                self._fail(event, "too_deep", limit=MAX_DEPTH)
+                return
+        if isinstance(event, yaml.ScalarEvent):
+            self._add(self._scalar(event))
+        elif isinstance(event, yaml.MappingStartEvent):
+            node = Mapping(*_pos(event))
+            self._add(node)
+            self.stack.append(node)
+            self.pending_key.append(None)
+        elif isinstance(event, yaml.SequenceStartEvent):
+            node = Sequence(*_pos(event))
+            self._add(node)
+            self.stack.append(node)
+            self.pending_key.append(None)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            self.stack.pop()
+            self.pending_key.pop()
+
+    def _fail(self, event: yaml.Event, code: str, **args: object) -> None:
+        self.problems.append(problem(*_pos(event), code, **args))
+        self.fatal = True
+
+    @staticmethod
+    def _scalar(event: yaml.ScalarEvent) -> Scalar:
+        plain = event.implicit[0]
+        if event.tag and event.tag != "!":
+            tag = event.tag
+        else:
+            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+        return Scalar(*_pos(event), raw=event.value, tag=tag, quoted=not plain)
+
+    def _add(self, node: Tree) -> None:
+        if not self.stack:
+            self.root = node
+            return
+        parent = self.stack[-1]
+        if isinstance(parent, Sequence):
+            parent.items.append(node)
+            return
+        key = self.pending_key[-1]
+        if key is None:
+            if not isinstance(node, Scalar):
+                self.problems.append(problem(node.line, node.col, "complex_key"))
+                key = Scalar(node.line, node.col, raw=f"?{node.line}:{node.col}")
+                self.pending_key[-1] = key
+                return
+            self.pending_key[-1] = node
+            return
+        self.pending_key[-1] = None
+        if key.raw in parent.items:
+            first = parent.keys[key.raw]
+            self.problems.append(problem(key.line, key.col, "duplicate_key", key=key.raw, first_line=first.line))
+            return
+        parent.items[key.raw] = node
+        parent.keys[key.raw] = key
+
+
+def _pos(event: yaml.Event) -> tuple[int, int]:
+    return event.start_mark.line + 1, event.start_mark.column + 1
+
+
+def _position_of_byte(data: bytes, offset: int) -> tuple[int, int]:
+    before = data[:offset]
+    line = before.count(b"\n") + 1
+    col = len(before) - (before.rfind(b"\n") + 1) + 1
+    return line, col
+
+
+def _position_of_char(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+
+
+_LANG = re.compile(r"^\s+language:\s*['\"]?(vi|en)\b", re.MULTILINE)
+
+
+def _language_hint(text: str) -> str:
+    """The register's language, guessed from the text so that even a file that
+    does not parse gets its messages in the editor's language."""
+    match = _LANG.search(text[:20000])
+    return match.group(1) if match else "vi"
+
+
+_SYNTAX_HINTS = (
+    ("found character '\\t'", "tab"),
+    ("mapping values are not allowed", "colon"),
+    ("could not find expected ':'", "missing_colon"),
+    ("did not find expected key", "indent"),
+    ("did not find expected '-' indicator", "indent"),
+    ("found unexpected end of stream", "unclosed_quote"),
+    ("while scanning a quoted scalar", "unclosed_quote"),
+    ("did not find expected ',' or ']'", "unclosed_bracket"),
+    ("did not find expected ',' or '}'", "unclosed_brace"),
+    ("found unexpected ':'", "colon"),
+    ("found character that cannot start any token", "bad_start"),
+    ("expected <block end>, but found", "indent"),
+)
+
+
+def _syntax_detail(exc: yaml.MarkedYAMLError) -> str:
+    """A key into the translation table for the most likely cause of a syntax error."""
+    text = f"{exc.context or ''} {exc.problem or ''}"
+    for needle, hint in _SYNTAX_HINTS:
+        if needle in text:
+            return hint
+    return "generic"

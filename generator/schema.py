@@ -1,0 +1,457 @@
+"""The register format (v1), described once.
+
+The same objects check a loaded tree (returning plain Python data and
+problems), document the format, and emit JSON Schema. Each shape knows how to
+check itself — no if/elif chain over types.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .load import Mapping, Node, Scalar, Sequence
+from .problems import Problem, Severity, problem
+
+STATUSES = ("not_started", "in_progress", "paused", "done", "cancelled")
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_VN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+MAX_TEXT = 20000
+
+_CONSTRUCT = yaml.constructor.SafeConstructor()
+INVALID: Any = object()  # marks a value that failed its check
+
+
+@dataclass
+class Ctx:
+    """State of one validation pass."""
+
+    problems: list[Problem] = field(default_factory=list)
+    refs: list[tuple[str, Scalar, int | None]] = field(default_factory=list)
+    task: int | None = None
+
+    def error(self, node: Node, code: str, **args: object) -> None:
+        self.report(node, code, Severity.ERROR, **args)
+
+    def warn(self, node: Node, code: str, **args: object) -> None:
+        self.report(node, code, Severity.WARNING, **args)
+
+    def report(self, node: Node, code: str, severity: Severity, **args: object) -> None:
+        if self.task is not None:
+            args.setdefault("task", self.task)
+        self.problems.append(problem(node.line, node.col, code, severity, **args))
+
+
+def closest(word: str, options: list[str] | tuple[str, ...]) -> str | None:
+    match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
+class Shape:
+    """A kind of value in the register."""
+
+    kind = "value"  # the word used in messages ("text", "date", ...)
+
+    def check(self, node: Node, ctx: Ctx, name: str) -> Any:
+        raise NotImplementedError
+
+    def json_schema(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _scalar(self, node: Node, ctx: Ctx, name: str) -> Scalar | None:
+        if isinstance(node, Scalar) and not node.is_null:
+            return node
+        if isinstance(node, Scalar):
+            ctx.error(node, "empty_value", field=name)
+        else:
+            ctx.error(node, "wrong_type", field=name, expected=self.kind)
+        return None
+
+
+class Text(Shape):
+    kind = "text"
+
+    def check(self, node: Node, ctx: Ctx, name: str) -> Any:
+        scalar = self._scalar(node, ctx, name)
+        if scalar is None:
+            return INVALID
+        value = scalar.raw.strip()
+        if not value:
+            ctx.error(node, "empty_value", field=name)
+            return INVALID
+        if len(value) > MAX_TEXT:
+            ctx.error(node, "text_too_long", field=name, limit=MAX_TEXT)
+            return INVALID
+        return value
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": ["string", "number"], "minLength": 1}
+
+
+class Markdown(Text):
+    kind = "markdown"
+
+
+class Date(Shape):
+    kind = "date"
+
+    def check(self, node: Node, ctx: Ctx, name: str) -> Any:
+        scalar = self._scalar(node, ctx, name)
+        if scalar is None:
+            return INVALID
+        raw = scalar.raw.strip()
+        parts = _ISO_DATE.match(raw)
+        if parts:
+            year, month, day = (int(p) for p in parts.groups())
+        elif (parts := _VN_DATE.match(raw)):
+            day, month, year = (int(p) for p in parts.groups())
+        else:
+            ctx.error(node, "bad_date", field=name, value=raw[:40])
+            return INVALID
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            ctx.error(node, "impossible_date", field=name, value=raw)
+            return INVALID
+
+    def json_schema(self) -> dict[str, Any]:
+        return {
+            "anyOf": [
+                {"type": "string", "pattern": r"^\d{4}-\d{1,2}-\d{1,2}$"},
+                {"type": "string", "pattern": r"^\d{1,2}/\d{1,2}/\d{4}$"},
+            ]
+        }
+
+
+@dataclass
+class Number(Shape):
+    minimum: float | None = None
+    maximum: float | None = None
+    integer: bool = False
+
+    @property
+    def kind(self) -> str:  # type: ignore[override]
+        return "integer" if self.integer else "number"
+
+    def check(self, node: Node, ctx: Ctx, name: str) -> Any:
+        scalar = self._scalar(node, ctx, name)
+        if scalar is None:
+            return INVALID
+        value = self._parse(scalar)
+        if value is None:
+            ctx.error(node, "not_integer" if self.integer else "not_number", field=name, value=scalar.raw[:40])
+            return INVALID
+        if self.minimum is not None and value < self.minimum or self.maximum is not None and value > self.maximum:
+            low = self.minimum if self.minimum is not None else "-∞"
+            high = self.maximum if self.maximum is not None else "∞"
+            ctx.error(node, "out_of_range", field=name, value=scalar.raw, low=_fmt(low), high=_fmt(high))
+            return INVALID
+        return value
+
+    def _parse(self, scalar: Scalar) -> int | float | None:
+        """YAML 1.1 numbers as PyYAML reads them; quoted text and booleans are not numbers."""
+        node = yaml.ScalarNode(scalar.tag, scalar.raw)
+        try:
+            if not scalar.quoted and scalar.tag.endswith(":int"):
+                return _CONSTRUCT.construct_yaml_int(node)
+            if not scalar.quoted and scalar.tag.endswith(":float") and not self.integer:
+                value = _CONSTRUCT.construct_yaml_float(node)
+                return value if math.isfinite(value) else None
+        except (ValueError, TypeError):
+            return None
+        return None
+
+    def json_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "integer" if self.integer else "number"}
+        if self.minimum is not None:
+            schema["minimum"] = self.minimum
+        if self.maximum is not None:
+            schema["maximum"] = self.maximum
+        return schema
+
+
+def _fmt(value: object) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+@dataclass
+class Enum(Shape):
+    choices: tuple[str, ...] = ()
+    code: str = "bad_choice"
+    kind = "choice"
+
+    def check(self, node: Node, ctx: Ctx, name: str) -> Any:
+        scalar = self._scalar(node, ctx, name)
+        if scalar is None:
+            return INVALID
+        value = scalar.raw.strip()
+        if value in self.choices:
+            return value
+        ctx.error(node, self.code, field=name, value=value[:40], choices=", ".join(self.choices),
+                  suggestion=closest(value.lower().replace(" ", "_"), self.choices) or "")
+        return INVALID
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"enum": list(self.choices)}
+
+
+class Ident(Shape):
+    kind = "id"
+
+    def check(self, node: Node, ctx: Ctx, name: str) -> Any:
+        scalar = self._scalar(node, ctx, name)
+        if scalar is None:
+            return INVALID
+        return check_id(scalar, ctx, name)
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": ID_PATTERN.pattern}
+
+
+def check_id(scalar: Scalar, ctx: Ctx, name: str) -> Any:
+    value = scalar.raw.strip()
+    if ID_PATTERN.match(value):
+        return value
+    ctx.error(scalar, "bad_id", field=name, value=value[:40], suggestion=suggest_id(value))
+    return INVALID
+
+
+def suggest_id(value: str) -> str:
+    """A valid id close to what the editor wrote: ``Phòng QLĐT`` → ``phong-qldt``."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
+    ascii_text = "".join(c for c in folded if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:60]
+
+
+@dataclass
+class Ref(Ident):
+    """An id that must be a key of one of the top-level tables."""
+
+    target: str = ""
+
+    def check(self, node: Node, ctx: Ctx, name: str) -> Any:
+        value = super().check(node, ctx, name)
+        if value is not INVALID:
+            ctx.refs.append((self.target, node, ctx.task))  # type: ignore[arg-type]
+        return value
+
+
+class Url(Text):
+    kind = "url"
+    SCHEMES = ("http://", "https://", "mailto:")
+
+    def check(self, node: Node, ctx: Ctx, name: str) -> Any:
+        value = super().check(node, ctx, name)
+        if value is INVALID:
+            return value
+        if not value.lower().startswith(self.SCHEMES) or any(c.isspace() for c in value) or len(value) < 8:
+            ctx.error(node, "bad_url", field=name, value=value[:60])
+            return INVALID
+        return value
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": r"^(https?://|mailto:)\S+$"}
+
+
+@dataclass
+class ListOf(Shape):
+    item: Shape = field(default_factory=Text)
+    kind = "list"
+
+    def check(self, node: Node, ctx: Ctx, name: str) -> Any:
+        if isinstance(node, Scalar) and node.is_null:
+            return []
+        if not isinstance(node, Sequence):
+            ctx.error(node, "wrong_type", field=name, expected=self.kind)
+            return INVALID
+        values = [self.item.check(child, ctx, name) for child in node.items]
+        return [v for v in values if v is not INVALID]
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "array", "items": self.item.json_schema()}
+
+
+@dataclass
+class MapOf(Shape):
+    """A table keyed by id (blocs, agencies, groups)."""
+
+    value: Shape = field(default_factory=Text)
+    kind = "table"
+
+    def check(self, node: Node, ctx: Ctx, name: str) -> Any:
+        if not isinstance(node, Mapping):
+            ctx.error(node, "wrong_type", field=name, expected=self.kind)
+            return INVALID
+        result = {}
+        for key, child in node.items.items():
+            ident = check_id(node.keys[key], ctx, name)
+            value = self.value.check(child, ctx, key)
+            if ident is not INVALID and value is not INVALID:
+                result[ident] = value
+        return result
+
+    def json_schema(self) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "propertyNames": {"pattern": ID_PATTERN.pattern},
+            "additionalProperties": self.value.json_schema(),
+        }
+
+
+@dataclass
+class Field:
+    shape: Shape
+    required: bool = False
+    vi: str = ""
+    en: str = ""
+
+
+@dataclass
+class Record(Shape):
+    """A mapping with a fixed set of keys. ``label`` names the key that
+    identifies the record in messages (the task number)."""
+
+    fields: dict[str, Field] = field(default_factory=dict)
+    label: str | None = None
+    kind = "record"
+
+    def check(self, node: Node, ctx: Ctx, name: str) -> Any:
+        if not isinstance(node, Mapping):
+            ctx.error(node, "wrong_type", field=name, expected=self.kind)
+            return INVALID
+        outer = ctx.task
+        if self.label:
+            ctx.task = _label_of(node.items.get(self.label))
+        try:
+            return self._check_fields(node, ctx, name)
+        finally:
+            ctx.task = outer
+
+    def _check_fields(self, node: Mapping, ctx: Ctx, name: str) -> dict[str, Any]:
+        result: dict[str, Any] = {"_at": {"": (node.line, node.col)}}
+        for key, child in node.items.items():
+            spec = self.fields.get(key)
+            if spec is None:
+                ctx.error(node.keys[key], "unknown_key", key=key[:40], parent=name,
+                          suggestion=closest(key, tuple(self.fields)) or "", allowed=", ".join(self.fields))
+                continue
+            value = spec.shape.check(child, ctx, key)
+            result["_at"][key] = (node.keys[key].line, node.keys[key].col)
+            if value is not INVALID:
+                result[key] = value
+            else:
+                result.setdefault("_invalid", set()).add(key)
+        for key, spec in self.fields.items():
+            if spec.required and key not in node.items:
+                ctx.error(node, "missing_key", key=key, parent=name)
+                result.setdefault("_invalid", set()).add(key)
+        return result
+
+    def json_schema(self) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "additionalProperties": False,
+            "required": [k for k, f in self.fields.items() if f.required],
+            "properties": {
+                k: {**f.shape.json_schema(), "description": f.vi, "x-description-en": f.en}
+                for k, f in self.fields.items()
+            },
+        }
+
+
+def _label_of(node: Node | None) -> int | None:
+    if isinstance(node, Scalar) and node.raw.strip().isdigit():
+        return int(node.raw.strip())
+    return None
+
+
+def _f(shape: Shape, vi: str, en: str, required: bool = False) -> Field:
+    return Field(shape, required, vi, en)
+
+
+GRADE = Record({
+    "name": _f(Text(), "Tên mức xếp loại", "Grade name", True),
+    "min": _f(Number(0, 100), "Điểm thấp nhất (0-100) để đạt mức này", "Lowest score (0-100) that earns it", True),
+})
+
+REGISTER_META = Record({
+    "title": _f(Text(), "Tên văn bản (bắt buộc)", "Title of the register (required)", True),
+    "issuer": _f(Text(), "Cơ quan ban hành", "Issuing body"),
+    "issued": _f(Date(), "Ngày ban hành (YYYY-MM-DD)", "Date issued (YYYY-MM-DD)"),
+    "start": _f(Date(), "Ngày bắt đầu thực hiện (bắt buộc)", "Start of the period (required)", True),
+    "end": _f(Date(), "Ngày kết thúc (bắt buộc, không trước ngày bắt đầu)", "End of the period (required)", True),
+    "as_of": _f(Date(), "Số liệu tính đến ngày này (bỏ trống: hôm nay)", "Figures as of this date (default: today)"),
+    "timezone": _f(Text(), "Múi giờ IANA, mặc định Asia/Ho_Chi_Minh", "IANA time zone, default Asia/Ho_Chi_Minh"),
+    "language": _f(Enum(("vi", "en"), "bad_language"), "Ngôn ngữ: vi (mặc định) hoặc en", "Language: vi (default) or en"),
+    "description": _f(Markdown(), "Giới thiệu (Markdown), hiện ở trang chủ", "Description (Markdown) for the home page"),
+    "repo_url": _f(Url(), "Địa chỉ kho mã nguồn (để có liên kết sửa)", "Repository address (for edit links)"),
+    "edit_uri": _f(Text(), "Đường dẫn sửa tệp trên kho, vd. edit/main/", "Edit path on the repository host, e.g. edit/main/"),
+    "site_url": _f(Url(), "Địa chỉ công khai của trang", "Public address of the site"),
+    "grading": _f(ListOf(GRADE), "Thang xếp loại, từ cao xuống thấp", "Grades, highest first"),
+})
+
+AGENCY = Record({
+    "name": _f(Text(), "Tên cơ quan", "Agency name", True),
+    "bloc": _f(Ref(target="blocs"), "Khối (khóa trong blocs)", "Bloc (a key of blocs)", True),
+})
+
+MEASURE = Record({
+    "unit": _f(Text(), "Đơn vị tính, vd. km, tỷ đồng, %", "Unit, e.g. km, billion VND, %", True),
+    "target": _f(Number(0), "Chỉ tiêu cần đạt", "Target value", True),
+    "baseline": _f(Number(0), "Giá trị ban đầu (mặc định 0)", "Starting value (default 0)"),
+})
+
+LINK = Record({
+    "title": _f(Text(), "Tên tài liệu", "Title", True),
+    "url": _f(Url(), "Địa chỉ http(s) hoặc mailto", "http(s) or mailto address", True),
+})
+
+REPORT = Record({
+    "date": _f(Date(), "Ngày báo cáo (bắt buộc)", "Report date (required)", True),
+    "status": _f(Enum(STATUSES, "bad_status"), "Tình trạng: not_started | in_progress | paused | done | cancelled",
+                 "Status: not_started | in_progress | paused | done | cancelled", True),
+    "progress": _f(Number(0, 100), "Tiến độ 0-100 (chỉ khi không có measure)", "Progress 0-100 (only without a measure)"),
+    "value": _f(Number(0), "Giá trị đạt được (chỉ khi có measure)", "Value reached (only with a measure)"),
+    "note": _f(Markdown(), "Kết quả, thuận lợi", "What was done"),
+    "difficulties": _f(Markdown(), "Khó khăn, vướng mắc", "Difficulties"),
+    "proposals": _f(Markdown(), "Kiến nghị, đề xuất", "Proposals"),
+})
+
+TASK = Record({
+    "id": _f(Number(1, integer=True), "Số thứ tự nhiệm vụ (số nguyên dương, không trùng)", "Task number (unique positive integer)", True),
+    "title": _f(Text(), "Nội dung nhiệm vụ", "What the task is", True),
+    "group": _f(Ref(target="groups"), "Nhóm việc (khóa trong groups)", "Group (a key of groups)", True),
+    "lead": _f(Ref(target="agencies"), "Cơ quan chủ trì (khóa trong agencies)", "Lead agency (a key of agencies)", True),
+    "partners": _f(ListOf(Ref(target="agencies")), "Cơ quan phối hợp", "Partner agencies"),
+    "target": _f(Markdown(), "Mục tiêu thực hiện (Markdown)", "Expected result (Markdown)"),
+    "deadline": _f(Date(), "Thời gian hoàn thành (bắt buộc)", "Deadline (required)", True),
+    "measure": _f(MEASURE, "Chỉ tiêu định lượng", "Numeric target"),
+    "links": _f(ListOf(LINK), "Tài liệu, minh chứng", "Evidence links"),
+    "reports": _f(ListOf(REPORT), "Các lần báo cáo tiến độ", "Progress reports"),
+}, label="id")
+
+REGISTER = Record({
+    "register": _f(REGISTER_META, "Thông tin chung của văn bản", "About the register", True),
+    "blocs": _f(MapOf(Text()), "Các khối: mã → tên", "Blocs: id → name", True),
+    "agencies": _f(MapOf(AGENCY), "Các cơ quan: mã → {name, bloc}", "Agencies: id → {name, bloc}", True),
+    "groups": _f(MapOf(Text()), "Các nhóm việc: mã → tên", "Groups: id → name", True),
+    "tasks": _f(ListOf(TASK), "Danh sách nhiệm vụ", "The tasks", True),
+})
+
+
+def json_schema() -> dict[str, Any]:
+    """The register format as JSON Schema (draft 2020-12)."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "tasks.yaml",
+        **REGISTER.json_schema(),
+    }
