@@ -241,6 +241,7 @@ _SYNTAX_HINTS = (
     ("found unexpected ':'", "colon"),
     ("found character that cannot start any token", "bad_start"),
     ("expected <block end>, but found", "indent"),
+    ("exceeded maximum nesting depth", "too_deep"),
 )
 
 

@@ -338,11 +338,14 @@ class Record(Shape):
 
     def _check_fields(self, node: Mapping, ctx: Ctx, name: str) -> dict[str, Any]:
         result: dict[str, Any] = {"_at": {"": (node.line, node.col)}}
+        misspelt: set[str] = set()
         for key, child in node.items.items():
             spec = self.fields.get(key)
             if spec is None:
+                suggestion = closest(key, tuple(k for k in self.fields if k not in node.items)) or ""
+                misspelt.add(suggestion)
                 ctx.error(node.keys[key], "unknown_key", key=key[:40], parent=name,
-                          suggestion=closest(key, tuple(self.fields)) or "", allowed=", ".join(self.fields))
+                          suggestion=suggestion, allowed=", ".join(self.fields))
                 continue
             value = spec.shape.check(child, ctx, key)
             result["_at"][key] = (node.keys[key].line, node.keys[key].col)
@@ -351,7 +354,7 @@ class Record(Shape):
             else:
                 result.setdefault("_invalid", set()).add(key)
         for key, spec in self.fields.items():
-            if spec.required and key not in node.items:
+            if spec.required and key not in node.items and key not in misspelt:  # already said: "did you mean"
                 ctx.error(node, "missing_key", key=key, parent=name)
                 result.setdefault("_invalid", set()).add(key)
         return result

@@ -1,0 +1,98 @@
+"""The loader: positions, hostile input, and a property test that nothing makes it raise."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.load import Mapping, Scalar, Sequence, load_bytes, load_text
+from generator.validate import validate
+from tests.conftest import REGISTERS
+
+SMALL = (REGISTERS / "valid" / "small.yaml").read_text(encoding="utf-8")
+
+
+def test_positions_are_one_based_line_and_column():
+    loaded = load_text("a:\n  b: [1, 2]\n")
+    assert isinstance(loaded.root, Mapping)
+    b = loaded.root.items["a"].items["b"]
+    assert isinstance(b, Sequence) and (b.line, b.col) == (2, 6)
+    assert isinstance(b.items[1], Scalar) and (b.items[1].line, b.items[1].col) == (2, 10)
+
+
+def test_billion_laughs_is_refused_at_the_first_anchor():
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8))
+    loaded = load_text(bomb)
+    assert loaded.root is None
+    assert [(p.line, p.code) for p in loaded.problems] == [(1, "anchor_not_allowed")]
+
+
+def test_deep_nesting_is_refused_without_recursion_error():
+    loaded = load_text("a: " + "[" * 100000 + "]" * 100000)
+    assert loaded.root is None
+    assert loaded.problems[0].code == "too_deep" or loaded.problems[0].arg_dict()["detail"] == "too_deep"
+
+
+def test_binary_garbage_gives_a_problem():
+    data = bytes(random.Random(1).randrange(256) for _ in range(4096))
+    result = validate(load_bytes(b"\x89PNG\r\n\x1a\n" + data))
+    assert result.register is None and result.problems[0].code == "not_utf8"
+
+
+def test_very_long_line():
+    loaded = load_text("register:\n  title: " + "x" * 1_000_000 + "\n")
+    result = validate(loaded)
+    assert "text_too_long" in {p.code for p in result.problems}
+
+
+LINES = SMALL.splitlines()
+
+
+@st.composite
+def mutated_register(draw) -> str:
+    """The small register with lines deleted, duplicated, swapped or retyped."""
+    lines = list(LINES)
+    for _ in range(draw(st.integers(1, 6))):
+        i = draw(st.integers(0, len(lines) - 1))
+        action = draw(st.sampled_from(["delete", "duplicate", "retype", "swap", "indent"]))
+        if action == "delete":
+            del lines[i]
+        elif action == "duplicate":
+            lines.insert(i, lines[i])
+        elif action == "swap":
+            j = draw(st.integers(0, len(lines) - 1))
+            lines[i], lines[j] = lines[j], lines[i]
+        elif action == "indent":
+            lines[i] = " " * draw(st.integers(0, 3)) + lines[i]
+        elif ":" in lines[i]:
+            key = lines[i].split(":", 1)[0]
+            value = draw(st.sampled_from(["", " 12", " -3", " abc", " 2021-02-30", " 31/12/2021", " [1, 2]",
+                                          " {a: 1}", " null", " true", " 1e999", " .nan", " '", " *x", " &y z"]))
+            lines[i] = key + ":" + value
+        if not lines:
+            break
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_register())
+def test_mutated_registers_give_problems_or_a_model_never_an_exception(text):
+    result = validate(load_text(text))
+    assert result.ok or result.problems
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_arbitrary_text_never_raises(text):
+    result = validate(load_text(text))
+    assert result.ok or result.problems
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=400))
+def test_arbitrary_bytes_never_raise(data):
+    result = validate(load_bytes(data))
+    assert result.ok or result.problems
