@@ -1,0 +1,201 @@
+"""Stages 5-7 — stage the pages, run the site builder, swap the result into place.
+
+Everything is written into a staging folder next to ``--out``; MkDocs runs on
+that folder in strict mode; only when all of it succeeded is the new site
+renamed into place (the old one is renamed away first, then deleted). A build
+that fails or is killed at any point leaves the previous site as it was. The
+staged folder holds plain Markdown and assets, so any builder that reads a
+``docs/`` folder (Zensical, later) can take MkDocs's place.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import i18n
+from .derive import Figures, derive
+from .model import Register
+from .render import data as data_files
+from .render import pages
+
+PROJECT = Path(__file__).resolve().parents[1]
+MARKER = ".transparency-site"  # written into every site we build, so we only ever replace our own output
+CONTENT_ORDER = ("about.md", "methodology.md", "editors.md")
+
+
+class BuildError(Exception):
+    """A build that cannot go on; the message is for the person who ran it."""
+
+
+@dataclass
+class BuildOptions:
+    register_path: Path
+    out: Path
+    project: Path = PROJECT
+    cache: Path | None = None
+    strict: bool = True
+
+
+@dataclass
+class BuildReport:
+    pages: int = 0
+    charts_drawn: int = 0
+    charts_reused: int = 0
+    seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)
+
+
+def check_out_dir(out: Path, project: Path) -> None:
+    """Refuse to replace anything that is not a site we built (or an empty folder)."""
+    out = out.resolve()
+    forbidden = {project.resolve(), (project / "content").resolve(), Path("/"), Path.home().resolve()}
+    if out in forbidden:
+        raise BuildError(f"--out {out}: refusing to write over this folder")
+    if (project / "content").resolve() in out.parents:
+        raise BuildError(f"--out {out}: refusing to write inside content/")
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
+        raise BuildError(f"--out {out}: exists and is not a site built by this program; choose another folder")
+
+
+def build(register: Register, figures: Figures, options: BuildOptions) -> BuildReport:
+    report = BuildReport()
+    started = time.perf_counter()
+    check_out_dir(options.out, options.project)
+    options.out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{options.out.name}-build-", dir=options.out.parent))
+    try:
+        docs = staging / "docs"
+        lang = register.meta.language
+        _timed(report, "copy", lambda: _copy_sources(options.project, docs))
+        site = pages.Site(register, figures, lang, edit_base=_edit_base(register, options))
+        _timed(report, "charts", lambda: _charts(site, docs, options, report))
+        written = _timed(report, "pages", lambda: pages.render(site, docs))
+        _timed(report, "data", lambda: data_files.write(register, figures, options.register_path, docs / "data"))
+        report.pages = len(written)
+        config = _write_config(staging, docs, register, options)
+        _timed(report, "mkdocs", lambda: _run_mkdocs(config, options.strict))
+        (staging / "site" / MARKER).write_text("built by python -m generator\n", encoding="utf-8")
+        _swap(staging / "site", options.out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _timed(report: BuildReport, stage: str, work):  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    result = work()
+    report.stages[stage] = time.perf_counter() - started
+    return result
+
+
+def _copy_sources(project: Path, docs: Path) -> None:
+    content = project / "content"
+    if content.is_dir():
+        shutil.copytree(content, docs)
+    else:
+        docs.mkdir(parents=True)
+    shutil.copytree(pages.TEMPLATES / "assets", docs / "assets", dirs_exist_ok=True)
+
+
+def _charts(site: pages.Site, docs: Path, options: BuildOptions, report: BuildReport) -> None:
+    try:
+        from .render import charts
+    except ImportError:  # the charts stage is optional until it lands
+        return
+    made = charts.all_charts(site.register, site.figures, site.lang)
+    cache = options.cache or options.project / ".cache" / "charts"
+    stats = charts.render(made, docs / "charts", cache)
+    report.charts_drawn, report.charts_reused = stats.drawn, stats.reused
+    site.charts.update({c.name: c for c in made})
+
+
+def _edit_base(register: Register, options: BuildOptions) -> str | None:
+    """The address of ``tasks.yaml`` in the repository host's editor, when ``repo_url`` is set."""
+    repo = register.meta.repo_url
+    if not repo:
+        return None
+    edit_uri = register.meta.edit_uri or "edit/main/"
+    try:
+        relative = options.register_path.resolve().relative_to(options.project.resolve()).as_posix()
+    except ValueError:
+        relative = options.register_path.name
+    return f"{repo.rstrip('/')}/{edit_uri.strip('/')}/{relative}"
+
+
+def navigation(register: Register, docs: Path) -> list[dict[str, object]]:
+    lang = register.meta.language
+    nav: list[dict[str, object]] = [
+        {i18n.t("ui.nav.home", lang): "index.md"},
+        {i18n.t("ui.nav.tasks", lang): "tasks/index.md"},
+        {i18n.t("ui.nav.attention", lang): "attention/index.md"},
+        {i18n.t("ui.nav.agencies", lang): "agencies/index.md"},
+        {i18n.t("ui.nav.groups", lang): "groups/index.md"},
+        {i18n.t("ui.nav.blocs", lang): "blocs/index.md"},
+        {i18n.t("ui.nav.data", lang): "open-data/index.md"},
+    ]
+    hand_written = sorted((p.name for p in docs.glob("*.md") if p.name != "index.md"),
+                          key=lambda n: (CONTENT_ORDER.index(n) if n in CONTENT_ORDER else len(CONTENT_ORDER), n))
+    if hand_written:
+        nav.append({i18n.t("ui.nav.about", lang): hand_written})
+    return nav
+
+
+def _write_config(staging: Path, docs: Path, register: Register, options: BuildOptions) -> Path:
+    """A config that inherits the project's ``mkdocs.yml`` and points it at the staged pages."""
+    config = {
+        "INHERIT": str((options.project / "mkdocs.yml").resolve()),
+        "docs_dir": str(docs),
+        "site_dir": str(staging / "site"),
+        "use_directory_urls": True,
+        "nav": navigation(register, docs),
+        "theme": {"language": register.meta.language,
+                  "custom_dir": str((pages.TEMPLATES / "overrides").resolve())},
+        "extra_css": ["assets/site.css"],
+        "extra_javascript": ["assets/tables.js"],
+    }
+    if register.meta.site_url:
+        config["site_url"] = register.meta.site_url
+    path = staging / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _run_mkdocs(config_path: Path, strict: bool) -> None:
+    from mkdocs import exceptions
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    try:
+        config = load_config(str(config_path), strict=strict)
+        mkdocs_build(config)
+    except (exceptions.MkDocsException, exceptions.Abort) as exc:
+        raise BuildError(f"site builder: {exc}") from exc
+
+
+def _swap(new: Path, out: Path) -> None:
+    """Replace ``out`` by ``new`` with two renames on the same filesystem."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}-old-{os.getpid()}")
+        out.rename(old)
+    try:
+        new.rename(out)
+    except OSError:
+        if old is not None:
+            old.rename(out)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+__all__ = ["BuildError", "BuildOptions", "BuildReport", "build", "check_out_dir", "derive"]

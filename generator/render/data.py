@@ -1,0 +1,123 @@
+"""Stage 5b — open data: CSV and JSON downloads, and the register itself."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..derive import Figures, Tally
+from ..model import Register, Task
+
+TASK_JSON_FIELDS = ("id", "title", "group", "bloc", "lead", "partners", "deadline", "status", "completed",
+                    "progress", "overdue", "early", "late", "url")
+TASK_CSV_FIELDS = TASK_JSON_FIELDS[:-1] + ("days_overdue", "value", "unit", "measure_target", "url")
+REPORT_CSV_FIELDS = ("task", "date", "status", "progress", "value", "note", "difficulties", "proposals")
+SUMMARY_FIELDS = ("as_of", "total", "status", "overdue", "done_early", "done_late", "by_bloc", "by_group", "by_agency")
+
+
+@dataclass(frozen=True)
+class DataFile:
+    name: str
+    key: str
+    fields: tuple[str, ...]
+
+
+FILES = (
+    DataFile("tasks.csv", "tasks_csv", TASK_CSV_FIELDS),
+    DataFile("reports.csv", "reports_csv", REPORT_CSV_FIELDS),
+    DataFile("tasks.json", "tasks_json", TASK_JSON_FIELDS),
+    DataFile("summary.json", "summary_json", SUMMARY_FIELDS),
+    DataFile("tasks.yaml", "register", ()),
+)
+
+
+def task_record(reg: Register, fig: Figures, task: Task) -> dict[str, Any]:
+    f = fig.tasks[task.id]
+    return {
+        "id": task.id, "title": task.title, "group": task.group, "bloc": reg.agencies[task.lead].bloc,
+        "lead": task.lead, "partners": list(task.partners), "deadline": task.deadline.isoformat(),
+        "status": f.status, "completed": f.completed.isoformat() if f.completed else None,
+        "progress": f.progress, "overdue": f.overdue, "early": f.early, "late": f.late,
+        "url": f"tasks/{task.id}/",
+    }
+
+
+def summary(reg: Register, fig: Figures) -> dict[str, Any]:
+    o = fig.overall
+    return {
+        "as_of": fig.as_of.isoformat(), "total": o.total, "status": dict(o.status), "overdue": o.overdue,
+        "done_early": o.early, "done_late": o.late,
+        "by_bloc": {k: _brief(v) for k, v in fig.by_bloc.items()},
+        "by_group": {k: _brief(v) for k, v in fig.by_group.items()},
+        "by_agency": {k: {**_brief(a.lead), "done_on_time": a.lead.on_time, "score": a.score, "grade": a.grade}
+                      for k, a in fig.by_agency.items()},
+    }
+
+
+def _brief(tally: Tally) -> dict[str, int]:
+    return {"total": tally.total, "done": tally.done, "overdue": tally.overdue}
+
+
+def _cell(value: Any) -> Any:
+    """CSV cell: lists joined, booleans as true/false, and text that a spreadsheet
+    would run as a formula (=, +, -, @) quoted with an apostrophe."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(value)
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _csv(fields: tuple[str, ...], rows: list[dict[str, Any]]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _cell(row.get(k)) for k in fields})
+    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")  # the BOM lets Excel read Vietnamese
+
+
+def _json(value: Any) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def task_rows(reg: Register, fig: Figures) -> list[dict[str, Any]]:
+    rows = []
+    for task in reg.tasks:
+        f = fig.tasks[task.id]
+        m = task.measure
+        rows.append({**task_record(reg, fig, task), "days_overdue": f.days_overdue, "value": f.value,
+                     "unit": m.unit if m else None, "measure_target": m.target if m else None})
+    return rows
+
+
+def report_rows(reg: Register, fig: Figures) -> list[dict[str, Any]]:
+    return [
+        {"task": t.id, "date": r.date.isoformat(), "status": r.status, "progress": r.progress, "value": r.value,
+         "note": r.note, "difficulties": r.difficulties, "proposals": r.proposals}
+        for t in reg.tasks for r in fig.tasks[t.id].reports
+    ]
+
+
+def write(reg: Register, fig: Figures, register_path: Path, out: Path) -> list[Path]:
+    """Write every data file into ``out`` (the ``data/`` folder of the staged docs)."""
+    out.mkdir(parents=True, exist_ok=True)
+    contents = {
+        "tasks.csv": _csv(TASK_CSV_FIELDS, task_rows(reg, fig)),
+        "reports.csv": _csv(REPORT_CSV_FIELDS, report_rows(reg, fig)),
+        "tasks.json": _json([task_record(reg, fig, t) for t in reg.tasks]),
+        "summary.json": _json(summary(reg, fig)),
+    }
+    for name, data in contents.items():
+        (out / name).write_bytes(data)
+    shutil.copyfile(register_path, out / "tasks.yaml")
+    return [out / f.name for f in FILES]

@@ -1,0 +1,172 @@
+"""Stage 5a — the Markdown pages, rendered from the Jinja2 templates in ``site_templates/``.
+
+This module decides *which* pages exist and what each is given; the
+templates decide how they look. Register text reaches a page only through
+the ``md`` (safe Markdown → HTML) and ``md_text`` (escaped plain text)
+filters or Jinja's HTML autoescaping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .. import i18n
+from ..derive import Figures, TaskFigures
+from ..model import Register, Task
+from . import data, text
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "site_templates"
+DUE_SOON_DAYS = 30
+RECENT_REPORTS = 10
+
+
+@dataclass(frozen=True)
+class Page:
+    template: str
+    path: str  # inside the docs folder, e.g. "tasks/17/index.md"
+    context: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def root(self) -> str:
+        """Relative prefix from this page's URL to the site root (directory URLs)."""
+        depth = self.path.count("/")
+        if not self.path.endswith("index.md"):
+            depth += 1
+        return "../" * depth
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything a template may read, shared by all pages."""
+
+    register: Register
+    figures: Figures
+    lang: str
+    charts: dict[str, Any] = field(default_factory=dict)
+    edit_base: str | None = None
+
+    def task_row(self, task: Task) -> dict[str, Any]:
+        return {"task": task, "f": self.figures.tasks[task.id], "agency": self.register.agencies[task.lead],
+                "group": self.register.groups[task.group],
+                "bloc": self.register.blocs[self.register.agencies[task.lead].bloc]}
+
+    def rows(self, tasks: Any = None) -> list[dict[str, Any]]:
+        return [self.task_row(t) for t in (self.register.tasks if tasks is None else tasks)]
+
+    def edit_url(self, task: Task) -> str | None:
+        return f"{self.edit_base}#L{task.line}" if self.edit_base else None
+
+
+def environment(lang: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals["t"] = lambda key, **args: i18n.t(key, lang, **args)
+    env.filters.update(
+        md=text.markdown_to_html,
+        md_text=text.escape_markdown,
+        num=lambda v, d=1: i18n.number(v, lang, d),
+        pct=lambda v: i18n.percent(v, lang),
+        qty=lambda v, unit: i18n.quantity(v, unit, lang),
+        date=lambda v: i18n.date(v, lang),
+        iso=lambda v: v.isoformat() if v else "",
+        status=lambda s: i18n.t(f"status.{s}", lang),
+        safe_url=lambda u: u if text.is_safe_url(u) else "#",
+    )
+    return env
+
+
+def plan(site: Site) -> Iterator[Page]:
+    """Every generated page, in no particular order."""
+    reg, fig = site.register, site.figures
+    tallies = {"bloc_items": [(b, fig.by_bloc[b.id]) for b in reg.blocs.values()],
+               "group_items": [(g, fig.by_group[g.id]) for g in reg.groups.values()]}
+    yield Page("home.md.j2", "index.md", {"recent": recent_reports(reg, fig), **tallies,
+                                          "targets": [t for t in reg.tasks if t.measure is not None]})
+    yield Page("tasks.md.j2", "tasks/index.md")
+    ordered = sorted(reg.tasks, key=lambda t: t.id)
+    for i, task in enumerate(ordered):
+        yield Page("task.md.j2", f"tasks/{task.id}/index.md", {
+            "row": site.task_row(task),
+            "previous": ordered[i - 1] if i > 0 else None,
+            "next": ordered[i + 1] if i + 1 < len(ordered) else None,
+            "reports": list(reversed(fig.tasks[task.id].reports)),
+            "later": [r for r in task.reports if r.date > fig.as_of],
+        })
+    yield Page("agencies.md.j2", "agencies/index.md", {"ranked": ranked_agencies(site)})
+    for agency in reg.agencies.values():
+        figures = fig.by_agency[agency.id]
+        yield Page("agency.md.j2", f"agencies/{agency.id}/index.md", {
+            "agency": agency, "a": figures, "bloc": reg.blocs[agency.bloc],
+            "led": [t for t in reg.tasks if t.lead == agency.id],
+            "partnered": [reg.task(i) for i in figures.partner_of],
+        })
+    yield Page("groups.md.j2", "groups/index.md", tallies)
+    for group in reg.groups.values():
+        yield Page("group.md.j2", f"groups/{group.id}/index.md",
+                   {"group": group, "tally": fig.by_group[group.id], "tasks": [t for t in reg.tasks if t.group == group.id]})
+    yield Page("blocs.md.j2", "blocs/index.md", tallies)
+    for bloc in reg.blocs.values():
+        yield Page("bloc.md.j2", f"blocs/{bloc.id}/index.md", {
+            "bloc": bloc, "tally": fig.by_bloc[bloc.id],
+            "tasks": [t for t in reg.tasks if reg.agencies[t.lead].bloc == bloc.id],
+            "agencies": [a for a in reg.agencies.values() if a.bloc == bloc.id],
+        })
+    yield Page("attention.md.j2", "attention/index.md", attention(site))
+    yield Page("open-data.md.j2", "open-data/index.md", {"data_files": data.FILES})
+
+
+def recent_reports(reg: Register, fig: Figures) -> list[dict[str, Any]]:
+    """The newest considered reports across the register."""
+    items = [(r, t) for t in reg.tasks for r in fig.tasks[t.id].reports]
+    items.sort(key=lambda item: (item[0].date, item[1].id, item[0].index), reverse=True)
+    return [{"report": r, "task": t} for r, t in items[:RECENT_REPORTS]]
+
+
+def ranked_agencies(site: Site) -> list[dict[str, Any]]:
+    """Lead agencies, best score first; agencies with nothing due after, then by name."""
+    led = {t.lead for t in site.register.tasks}
+    agencies = [a for a in site.register.agencies.values() if a.id in led]
+
+    def order(agency: Any) -> tuple:
+        score = site.figures.by_agency[agency.id].score
+        return (score is None, -(score or 0), agency.name)
+
+    return [{"agency": a, "a": site.figures.by_agency[a.id]} for a in sorted(agencies, key=order)]
+
+
+def attention(site: Site) -> dict[str, Any]:
+    fig = site.figures
+    overdue = [t for t in site.register.tasks if fig.tasks[t.id].overdue]
+    overdue.sort(key=lambda t: (-fig.tasks[t.id].days_overdue, t.id))
+    soon = [t for t in site.register.tasks if _due_soon(fig.tasks[t.id])]
+    soon.sort(key=lambda t: (t.deadline, t.id))
+    return {"overdue": site.rows(overdue), "soon": site.rows(soon), "days": DUE_SOON_DAYS}
+
+
+def _due_soon(f: TaskFigures) -> bool:
+    return f.status not in ("done", "cancelled") and 0 <= f.days_to_deadline <= DUE_SOON_DAYS
+
+
+def render(site: Site, docs: Path, pages: list[Page] | None = None) -> list[Path]:
+    """Write every page under ``docs``; returns the files written."""
+    env = environment(site.lang)
+    written = []
+    for page in pages if pages is not None else plan(site):
+        template = env.get_template(page.template)
+        out = docs / page.path
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(template.render(site=site, reg=site.register, fig=site.figures, root=page.root,
+                                       lang=site.lang, **page.context), encoding="utf-8")
+        written.append(out)
+    return written

@@ -1,0 +1,82 @@
+"""Register text made safe for the page.
+
+Text in the register is untrusted. Markdown fields are rendered to HTML here
+with raw HTML escaped (never passed through), headings flattened, images
+dropped (they would make readers' browsers call other hosts) and every link
+that is not http(s) or mailto turned back into plain text. Plain text fields
+are escaped for both Markdown and HTML so that ``*``, ``[`` or ``<`` in a
+title stay what the editor typed.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+from functools import lru_cache
+
+import markdown
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
+
+SAFE_SCHEMES = ("http://", "https://", "mailto:")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~^])")
+
+
+def is_safe_url(url: str) -> bool:
+    cleaned = html.unescape(url).strip().lower()
+    cleaned = re.sub(r"[\x00-\x20]", "", cleaned)
+    return cleaned.startswith(SAFE_SCHEMES)
+
+
+class _Sanitise(Treeprocessor):
+    """Drops unsafe links and images, flattens headings."""
+
+    def run(self, root: etree.Element) -> None:
+        for parent in root.iter():
+            for child in list(parent):
+                self._clean(parent, child)
+
+    def _clean(self, parent: etree.Element, el: etree.Element) -> None:
+        if el.tag == "img":
+            el.tag, el.text = "span", el.get("alt", "")
+            el.attrib.clear()
+        elif el.tag == "a":
+            href = el.get("href", "")
+            el.attrib.clear()
+            if is_safe_url(href):
+                el.set("href", href)
+                el.set("rel", "nofollow noopener")
+            else:
+                el.tag = "span"
+        elif el.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            el.tag = "p"
+            el.attrib.clear()
+
+
+class _SafeExtension(markdown.Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_Sanitise(md), "sanitise", 0)
+
+
+@lru_cache(maxsize=1)
+def _converter() -> markdown.Markdown:
+    return markdown.Markdown(extensions=[_SafeExtension(), "sane_lists"], output_format="html")
+
+
+@lru_cache(maxsize=4096)
+def markdown_to_html(text: str | None) -> Markup:
+    """Register Markdown → safe HTML."""
+    if not text:
+        return Markup("")
+    converter = _converter()
+    converter.reset()
+    return Markup(converter.convert(text))
+
+
+def escape_markdown(text: object) -> Markup:
+    """Plain text for a Markdown context (a heading): Markdown and HTML escaped."""
+    escaped = str(html.escape(str(text), quote=False))
+    return Markup(_MD_SPECIAL.sub(r"\\\1", escaped).replace("\n", " "))
