@@ -32,6 +32,14 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("validate", help="kiểm tra tasks.yaml / check tasks.yaml")
     check.add_argument("path", nargs="?", default="tasks.yaml")
     check.add_argument("--as-of", type=_date_arg, help="YYYY-MM-DD")
+    build = commands.add_parser("build", help="dựng trang web / build the site")
+    build.add_argument("--register", default="tasks.yaml")
+    build.add_argument("--as-of", type=_date_arg, help="YYYY-MM-DD")
+    build.add_argument("--out", default="site")
+    serve = commands.add_parser("serve", help="xem trước, tự dựng lại khi sửa / live preview")
+    serve.add_argument("--register", default="tasks.yaml")
+    serve.add_argument("--as-of", type=_date_arg, help="YYYY-MM-DD")
+    serve.add_argument("--port", type=int, default=8000)
     return parser
 
 
@@ -92,4 +100,36 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": cmd_validate}
+def cmd_build(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .build import BuildError, BuildOptions, build
+    from .derive import derive
+
+    result = load_and_validate(args.register, args.as_of)
+    if isinstance(result, int):
+        return result
+    if not result.ok:
+        return EXIT_INVALID
+    assert result.register is not None and result.as_of is not None
+    lang = result.language
+    out = Path(args.out)
+    try:
+        report = build(result.register, derive(result.register, result.as_of.date),
+                       BuildOptions(Path(args.register), out))
+    except BuildError as exc:
+        print(i18n.t("cli.build_failed", lang, reason=str(exc)), file=sys.stderr)
+        return EXIT_INVALID
+    print(i18n.t("cli.built", lang, out=out, pages=report.pages, drawn=report.charts_drawn,
+                 reused=report.charts_reused, seconds=i18n.number(report.seconds, lang),
+                 index=out / "index.html"))
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    return serve(args.register, args.as_of, args.port)
+
+
+COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve}
