@@ -76,6 +76,15 @@ def markdown_to_html(text: str | None) -> Markup:
     return Markup(converter.convert(text))
 
 
+def front_matter_title(text: object) -> Markup:
+    """A page title for YAML front matter. MkDocs and Material insert ``page.title``
+    into the HTML unescaped (``<title>``, the header), so the value is HTML-escaped
+    here, then quoted as a JSON string, which YAML reads back unchanged."""
+    import json
+
+    return Markup(json.dumps(html.escape(" ".join(str(text).split())), ensure_ascii=False))
+
+
 def escape_markdown(text: object) -> Markup:
     """Plain text for a Markdown context (a heading): Markdown and HTML escaped."""
     escaped = str(html.escape(str(text), quote=False))
