@@ -75,6 +75,7 @@ def environment(lang: str) -> jinja2.Environment:
     env.filters.update(
         md=text.markdown_to_html,
         md_text=text.escape_markdown,
+        page_title=text.front_matter_title,
         num=lambda v, d=1: i18n.number(v, lang, d),
         pct=lambda v: i18n.percent(v, lang),
         qty=lambda v, unit: i18n.quantity(v, unit, lang),
