@@ -36,6 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--register", default="tasks.yaml")
     build.add_argument("--as-of", type=_date_arg, help="YYYY-MM-DD")
     build.add_argument("--out", default="site")
+    schema = commands.add_parser("schema", help="ghi JSON Schema của định dạng / write the format's JSON Schema")
+    schema.add_argument("--out", default="schema/tasks.schema.json")
     serve = commands.add_parser("serve", help="xem trước, tự dựng lại khi sửa / live preview")
     serve.add_argument("--register", default="tasks.yaml")
     serve.add_argument("--as-of", type=_date_arg, help="YYYY-MM-DD")
@@ -132,4 +134,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(args.register, args.as_of, args.port)
 
 
-COMMANDS = {"validate": cmd_validate, "build": cmd_build, "serve": cmd_serve}
+def cmd_schema(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .schema import json_schema_text
+
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json_schema_text(), encoding="utf-8")
+    print(out)
+    return EXIT_OK
+
+
+COMMANDS = {"schema": cmd_schema, "validate": cmd_validate, "build": cmd_build, "serve": cmd_serve}

@@ -454,7 +454,16 @@ REGISTER = Record({
 def json_schema() -> dict[str, Any]:
     """The register format as JSON Schema (draft 2020-12)."""
     return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$schema": "http://json-schema.org/draft-07/schema#",
         "title": "tasks.yaml",
+        "description": "Sổ nhiệm vụ (định dạng v1). Tạo từ generator/schema.py — không sửa tay; "
+                       "chạy python -m generator schema để cập nhật.",
         **REGISTER.json_schema(),
     }
+
+
+def json_schema_text() -> str:
+    """The JSON Schema as committed in ``schema/tasks.schema.json``."""
+    import json
+
+    return json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"

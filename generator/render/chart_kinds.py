@@ -1,0 +1,468 @@
+"""Drawing the charts: one function per kind, all styling in this module and ``palette``.
+
+Every function takes the plain ``data`` of a chart spec (see ``charts.py``:
+already-translated words, already-formatted numbers, dates as ISO strings)
+and returns the SVG bytes. Nothing here knows the register or the language.
+
+Layout is done by hand in pixels on a single full-figure axes (y grows
+downwards): no tick locators, no ``tight_layout``, so a chart costs a few
+tens of milliseconds and the layout is the same on every machine.
+``size()`` gives a chart's size without matplotlib, so that the page can
+reserve the space before the image loads.
+
+matplotlib is imported only when something is drawn.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+from .. import palette as P
+
+WIDTH = 480  # px; text sizes below are chosen so that at 360 px phone width they stay ≥ 9.5 px
+PAD = 14  # inner margin, left and right
+TOP = 14
+BOTTOM = 12
+PLOT_W = WIDTH - 2 * PAD
+FONT = 16  # labels
+SMALL = 14  # ticks, secondary text, numbers in bars
+FAMILY = ("DejaVu Sans", "Noto Sans", "Roboto", "Arial", "Helvetica", "sans-serif")
+
+STYLE = {
+    "svg.fonttype": "none",  # text stays text: small, sharp, searchable, diacritics from the reader's font
+    "svg.hashsalt": "transparency-register",  # stable ids: the same data gives the same bytes
+    "font.family": ["sans-serif"],
+    "font.sans-serif": list(FAMILY[:-1]),
+    "font.size": SMALL,
+    "hatch.linewidth": 1.2,
+    "lines.solid_capstyle": "butt",
+    "path.simplify": False,
+}
+
+CATEGORIES = ("done", "in_progress", "not_started", "paused", "overdue", "cancelled")
+
+# --- text widths without matplotlib -------------------------------------------------------
+# DejaVu Sans advance widths (em) of printable ASCII; Vietnamese letters take their
+# base letter's width (NFD). Browsers' fallback fonts (Roboto, Arial, SF) are narrower,
+# so a label that fits here fits there.
+_ASCII = (" !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`"
+          "abcdefghijklmnopqrstuvwxyz{|}~")
+_EM = (0.318, 0.401, 0.46, 0.838, 0.636, 0.95, 0.78, 0.275, 0.39, 0.39, 0.5, 0.838, 0.318, 0.361, 0.318, 0.337,
+       0.636, 0.636, 0.636, 0.636, 0.636, 0.636, 0.636, 0.636, 0.636, 0.636, 0.337, 0.337, 0.838, 0.838, 0.838,
+       0.531, 1.0, 0.712, 0.686, 0.698, 0.77, 0.632, 0.575, 0.775, 0.752, 0.295, 0.295, 0.656, 0.557, 0.863, 0.748,
+       0.787, 0.603, 0.787, 0.695, 0.635, 0.593, 0.732, 0.684, 0.989, 0.685, 0.611, 0.685, 0.39, 0.337, 0.39, 0.838,
+       0.5, 0.5, 0.613, 0.635, 0.55, 0.635, 0.615, 0.337, 0.635, 0.634, 0.278, 0.278, 0.579, 0.278, 0.974, 0.634,
+       0.612, 0.635, 0.635, 0.394, 0.521, 0.392, 0.634, 0.592, 0.818, 0.592, 0.592, 0.525, 0.636, 0.337, 0.636,
+       0.838)
+_WIDTHS = dict(zip(_ASCII, _EM, strict=True))
+_WIDTHS.update({"·": 0.318, "…": 1.0, "–": 0.5, "—": 1.0, "đ": 0.635, "Đ": 0.77, "≥": 0.838, "²": 0.401,
+                "³": 0.401, "°": 0.5})
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """Width in px of ``text`` at ``size`` px in DejaVu Sans (bold ≈ 10 % wider)."""
+    em = 0.0
+    for ch in text:
+        if ch not in _WIDTHS:
+            base = unicodedata.normalize("NFD", ch)[:1]
+            em += _WIDTHS.get(base, 0.65 if unicodedata.east_asian_width(ch) not in "WF" else 1.0)
+        else:
+            em += _WIDTHS[ch]
+    return em * size * (1.1 if bold else 1.0)
+
+
+def fit(text: str, size: float, width: float, bold: bool = False) -> str:
+    """``text``, cut with an ellipsis so that it is at most ``width`` px wide."""
+    if text_width(text, size, bold) <= width:
+        return text
+    cut = text
+    while cut and text_width(cut.rstrip(" ,.;:–-") + "…", size, bold) > width:
+        cut = cut[:-1]
+    return cut.rstrip(" ,.;:–-") + "…"
+
+
+# --- sizes (pure) --------------------------------------------------------------------------------
+ROW_STATUS = 56
+ROW_STACK = 58
+ROW_SCORE = 50
+ROW_TARGET = 78
+LEGEND_LINE = 22
+PLOT_H = 210
+
+
+def legend_lines(items: tuple[tuple[str, str], ...]) -> list[list[tuple[str, str]]]:
+    lines: list[list[tuple[str, str]]] = [[]]
+    x = 0.0
+    for item in items:
+        w = 20 + text_width(item[1], SMALL) + 16
+        if lines[-1] and x + w - 16 > PLOT_W:
+            lines.append([])
+            x = 0.0
+        lines[-1].append(item)
+        x += w
+    return lines
+
+
+def size(kind: str, data: tuple) -> tuple[int, int]:
+    """(width, height) in px of a chart, as drawn."""
+    d = dict(data)
+    if kind == "status":
+        h = TOP + len(d["rows"]) * ROW_STATUS
+    elif kind == "stacked":
+        h = TOP + len(legend_lines(d["legend"])) * LEGEND_LINE + 10 + len(d["rows"]) * ROW_STACK
+    elif kind == "scores":
+        h = TOP + (26 if d["bands"] else 0) + len(d["rows"]) * ROW_SCORE + 24
+    elif kind == "targets":
+        h = TOP + len(d["rows"]) * ROW_TARGET
+    elif kind in ("burnup", "series"):
+        h = TOP + LEGEND_LINE + 8 + PLOT_H + 26
+    else:
+        raise ValueError(f"unknown chart kind {kind!r}")
+    return WIDTH, int(h + BOTTOM)
+
+
+# --- the canvas --------------------------------------------------------------------------------
+class Canvas:
+    """A white rounded card with a pixel coordinate system, y downwards."""
+
+    def __init__(self, width: int, height: int) -> None:
+        from matplotlib.figure import Figure
+        from matplotlib.patches import FancyBboxPatch
+
+        self.width, self.height = width, height
+        self.fig = Figure(figsize=(width / 72, height / 72), dpi=72)
+        self.fig.patch.set_alpha(0)
+        ax = self.fig.add_axes((0, 0, 1, 1))
+        ax.set_xlim(0, width)
+        ax.set_ylim(height, 0)
+        ax.set_axis_off()
+        ax.patch.set_alpha(0)
+        self.ax = ax
+        ax.add_patch(FancyBboxPatch((0.5, 0.5), width - 1, height - 1, boxstyle="round,pad=0,rounding_size=8",
+                                    facecolor=P.CARD, edgecolor=P.RULE, linewidth=1))
+
+    def rect(self, x: float, y: float, w: float, h: float, color: str, hatch: str = "",
+             hatch_color: str | None = None, **kw: Any) -> None:
+        from matplotlib.patches import Rectangle
+
+        if w <= 0 or h <= 0:
+            return
+        extra = {"hatch": hatch, "hatchcolor": hatch_color or "#000000"} if hatch else {}
+        self.ax.add_patch(Rectangle((x, y), w, h, facecolor=color, edgecolor="none", linewidth=0,
+                                    **extra, **kw))
+
+    def text(self, x: float, y: float, s: str, size: float = FONT, color: str = P.INK, ha: str = "left",
+             va: str = "baseline", bold: bool = False, **kw: Any) -> None:
+        self.ax.text(x, y, s, fontsize=size, color=color, ha=ha, va=va,
+                     fontweight="bold" if bold else "normal", **kw)
+
+    def line(self, xs: list[float], ys: list[float], color: str, width: float = 1.0, **kw: Any) -> None:
+        self.ax.plot(xs, ys, color=color, linewidth=width, **kw)
+
+    def svg(self) -> bytes:
+        buffer = io.BytesIO()
+        self.fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        return _tidy(buffer.getvalue().decode("utf-8"), self.width, self.height).encode("utf-8")
+
+
+_FONT_FAMILY = re.compile(r"font-family: [^;\"]*;? ?")
+_ROTATE0 = re.compile(r' transform="rotate\(-0 [^"]*\)"')
+_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
+
+
+def _tidy(svg: str, width: int, height: int) -> str:
+    """Pixel size instead of points, one font rule instead of one per text, no empty metadata."""
+    svg = re.sub(r'width="[\d.]+pt" height="[\d.]+pt"', f'width="{width}" height="{height}"', svg, count=1)
+    svg = _METADATA.sub("", svg, count=1)
+    svg = _FONT_FAMILY.sub("", svg)
+    svg = _ROTATE0.sub("", svg)
+    family = ", ".join(f"'{f}'" if f != "sans-serif" else f for f in FAMILY)
+    return svg.replace("<style type=\"text/css\">*{", f"<style type=\"text/css\">text{{font-family: {family}}}\n*{{", 1)
+
+
+# --- shared pieces ------------------------------------------------------------------------------
+def _legend(c: Canvas, y: float, items: tuple[tuple[str, str], ...]) -> float:
+    for line in legend_lines(items):
+        x = PAD
+        for cat, label in line:
+            c.rect(x, y + 3, 14, 14, P.STATUS_COLORS[cat], P.STATUS_HATCHES[cat], P.STATUS_TEXT[cat])
+            c.text(x + 20, y + 15, label, SMALL)
+            x += 20 + text_width(label, SMALL) + 16
+        y += LEGEND_LINE
+    return y
+
+
+def _label_row(c: Canvas, y: float, left: str, right: str, right_color: str = P.INK) -> None:
+    """A name on the left and a figure on the right of one line; the name gives way."""
+    right_w = text_width(right, SMALL, bold=True) if right else 0
+    c.text(PAD, y, fit(left, FONT, PLOT_W - right_w - 12), FONT)
+    if right:
+        c.text(WIDTH - PAD, y, right, SMALL, color=right_color, ha="right", bold=True)
+
+
+def _in_bar_label(c: Canvas, x: float, y: float, w: float, h: float, s: str, cat: str) -> None:
+    if w >= text_width(s, SMALL, bold=True) + 6:
+        c.text(x + w / 2, y + h / 2, s, SMALL, color=P.STATUS_TEXT[cat], ha="center", va="center_baseline",
+               bold=True, bbox={"boxstyle": "square,pad=0.1", "facecolor": P.STATUS_COLORS[cat],
+                                "edgecolor": "none"})
+
+
+def _day(iso: str) -> int:
+    return dt.date.fromisoformat(iso).toordinal()
+
+
+class Scale:
+    def __init__(self, lo: float, hi: float, px_lo: float, px_hi: float) -> None:
+        self.lo, self.hi, self.px_lo, self.px_hi = lo, (hi if hi != lo else lo + 1), px_lo, px_hi
+
+    def __call__(self, v: float) -> float:
+        return self.px_lo + (v - self.lo) / (self.hi - self.lo) * (self.px_hi - self.px_lo)
+
+
+def _time_axes(c: Canvas, d: dict, top: float) -> tuple[Scale, Scale, float, float]:
+    """Grid, y ticks and date ticks of a time chart; returns the x and y scales and the plot's left/bottom."""
+    y_ticks = d["y_ticks"]
+    left = PAD + max(text_width(lab, SMALL) for _, lab in y_ticks) + 8
+    right = WIDTH - PAD - 4
+    bottom = top + PLOT_H
+    x = Scale(_day(d["x_range"][0]), _day(d["x_range"][1]), left, right)
+    y = Scale(y_ticks[0][0], y_ticks[-1][0], bottom, top + 18)
+    for value, label in y_ticks:
+        py = y(value)
+        c.line([left, right], [py, py], P.RULE if value != y_ticks[0][0] else P.INK_SOFT, 1)
+        c.text(left - 6, py, label, SMALL, color=P.INK_SOFT, ha="right", va="center_baseline")
+    for iso, label in d["x_ticks"]:
+        px = x(_day(iso))
+        c.line([px, px], [bottom, bottom + 4], P.INK_SOFT, 1)
+        w = text_width(label, SMALL)
+        ha = "center"
+        if px - w / 2 < PAD:
+            ha, px = "left", max(px - 4, PAD)
+        elif px + w / 2 > WIDTH - PAD:
+            ha, px = "right", min(px + 4, WIDTH - PAD)
+        c.text(px, bottom + 20, label, SMALL, color=P.INK_SOFT, ha=ha)
+    return x, y, left, bottom
+
+
+def _vertical_marker(c: Canvas, x: float, top: float, bottom: float, label: str, color: str,
+                     dashes: tuple[float, float]) -> None:
+    c.line([x, x], [top, bottom], color, 1.6, dashes=dashes)
+    w = text_width(label, SMALL, bold=True)
+    if x + 4 + w <= WIDTH - PAD:
+        c.text(x + 4, top + 12, label, SMALL, color=P.INK, bold=True)
+    else:
+        c.text(x - 4, top + 12, label, SMALL, color=P.INK, ha="right", bold=True)
+
+
+def _steps(points: tuple, x_start: int, x_end: int) -> tuple[list[int], list[float]]:
+    """A cumulative step line from (start, 0) through each (date, total) to ``x_end``."""
+    xs, ys = [x_start], [0.0]
+    for iso, total in points:
+        day = _day(iso)
+        xs += [day, day]
+        ys += [ys[-1], float(total)]
+    xs.append(x_end)
+    ys.append(ys[-1])
+    return xs, ys
+
+
+# --- the kinds ----------------------------------------------------------------------------------
+def draw_status(data: tuple) -> bytes:
+    """Tasks by category: one bar per category against the total, early completions hatched within done."""
+    d = dict(data)
+    c = Canvas(*size("status", data))
+    total = max(1, d["total"])
+    y = TOP
+    for cat, count, label, figure, early in d["rows"]:
+        _label_row(c, y + 16, label, figure)
+        bar_y = y + 24
+        c.rect(PAD, bar_y, PLOT_W, 20, P.TRACK)
+        w = PLOT_W * count / total
+        if early:
+            we = PLOT_W * early / total
+            c.rect(PAD, bar_y, we, 20, P.STATUS_COLORS[cat], P.EARLY_HATCH, P.STATUS_TEXT[cat])
+            c.rect(PAD + we, bar_y, w - we, 20, P.STATUS_COLORS[cat])
+            if w - we > 0:
+                c.line([PAD + we, PAD + we], [bar_y, bar_y + 20], P.CARD, 1.5)
+        else:
+            c.rect(PAD, bar_y, w, 20, P.STATUS_COLORS[cat], P.STATUS_HATCHES[cat], P.STATUS_TEXT[cat])
+        y += ROW_STATUS
+    return c.svg()
+
+
+def draw_stacked(data: tuple) -> bytes:
+    """One bar per group or bloc, split into categories, as shares of its tasks."""
+    d = dict(data)
+    c = Canvas(*size("stacked", data))
+    y = _legend(c, TOP, d["legend"]) + 10
+    for name, figure, counts in d["rows"]:
+        _label_row(c, y + 16, name, figure)
+        bar_y = y + 24
+        c.rect(PAD, bar_y, PLOT_W, 22, P.TRACK)
+        total = sum(n for _, n in counts)
+        x = PAD
+        for cat, n in counts:
+            if not n:
+                continue
+            w = PLOT_W * n / total
+            c.rect(x, bar_y, w, 22, P.STATUS_COLORS[cat], P.STATUS_HATCHES[cat], P.STATUS_TEXT[cat])
+            if x > PAD:
+                c.line([x, x], [bar_y, bar_y + 22], P.CARD, 1.5)
+            _in_bar_label(c, x, bar_y, w, 22, str(n), cat)
+            x += w
+        y += ROW_STACK
+    return c.svg()
+
+
+def draw_scores(data: tuple) -> bytes:
+    """A bar per agency's score (0-100), the grade bands shaded behind."""
+    d = dict(data)
+    c = Canvas(*size("scores", data))
+    x = Scale(0, 100, PAD, WIDTH - PAD)
+    y = TOP
+    bands_top = y
+    if d["bands"]:
+        y += 26
+    rows_bottom = y + len(d["rows"]) * ROW_SCORE
+    for i, (name, lo, hi) in enumerate(d["bands"]):
+        c.rect(x(lo), bands_top, x(hi) - x(lo), rows_bottom - bands_top, P.BAND[i % 2])
+        width = x(hi) - x(lo) - 6
+        if text_width(name, SMALL - 1) <= width:
+            c.text((x(lo) + x(hi)) / 2, bands_top + 17, name, SMALL - 1, color=P.INK_SOFT, ha="center")
+    for name, score, figure in d["rows"]:
+        _label_row(c, y + 17, name, figure, P.INK if score is not None else P.INK_SOFT)
+        if score is not None:
+            c.rect(PAD, y + 25, max(x(score) - PAD, 2), 16, P.LINE_VALUE)
+        y += ROW_SCORE
+    last = -100.0
+    for value, label in d["x_ticks"]:
+        px = x(value)
+        c.line([px, px], [rows_bottom, rows_bottom + 4], P.INK_SOFT, 1)
+        w = text_width(label, SMALL)
+        if px - w / 2 < last + 4:
+            continue
+        ha = "left" if px - w / 2 < PAD else "right" if px + w / 2 > WIDTH - PAD else "center"
+        c.text(px, rows_bottom + 19, label, SMALL, color=P.INK_SOFT, ha=ha)
+        last = px + (w / 2 if ha == "center" else w if ha == "left" else 0)
+    return c.svg()
+
+
+def draw_targets(data: tuple) -> bytes:
+    """A bullet per measure: the track up to the target, the baseline, the latest value."""
+    d = dict(data)
+    c = Canvas(*size("targets", data))
+    reach = max(1.0, d["reach"])
+    x = Scale(0, reach, PAD, WIDTH - PAD - 6)
+    y = TOP
+    for label, baseline, value, figure in d["rows"]:
+        c.text(PAD, y + 16, fit(label, FONT, PLOT_W), FONT)
+        bar_y = y + 24
+        c.rect(PAD, bar_y, x(1) - PAD, 20, P.TRACK)
+        if baseline > 0:
+            c.rect(PAD, bar_y, x(min(baseline, reach)) - PAD, 20, P.RULE)
+        if value is not None:
+            c.rect(PAD, bar_y + 5, max(x(min(max(value, 0), reach)) - PAD, 2), 10, P.LINE_VALUE)
+            if value > reach:
+                c.text(WIDTH - PAD, bar_y + 10, "▸", SMALL, color=P.LINE_VALUE, ha="right", va="center")
+        c.line([x(1), x(1)], [bar_y - 3, bar_y + 23], P.MARK_TARGET, 3)
+        c.text(PAD, y + 62, fit(figure, SMALL, PLOT_W), SMALL, color=P.INK if value is not None else P.INK_SOFT)
+        y += ROW_TARGET
+    return c.svg()
+
+
+def draw_burnup(data: tuple) -> bytes:
+    """Cumulative tasks falling due against cumulative tasks done (step lines), the as-of date marked."""
+    d = dict(data)
+    c = Canvas(*size("burnup", data))
+    # legend: line samples with their words
+    lx = PAD
+    for color, dashes, width, label in ((P.LINE_DUE, (5, 3), 2, d["due_label"]),
+                                        (P.LINE_DONE, None, 3.5, d["done_label"])):
+        c.line([lx, lx + 24], [TOP + 10, TOP + 10], color, width, **({"dashes": dashes} if dashes else {}))
+        c.text(lx + 30, TOP + 15, label, SMALL, bold=True)
+        lx += 30 + text_width(label, SMALL, bold=True) + 20
+    top = TOP + LEGEND_LINE + 8
+    x, y, left, bottom = _time_axes(c, d, top)
+    x0, x1 = _day(d["x_range"][0]), _day(d["x_range"][1])
+    as_of = _day(d["as_of"])
+    xs, ys = _steps(d["due"], x0, x1)
+    c.line([x(v) for v in xs], [y(v) for v in ys], P.LINE_DUE, 2, dashes=(5, 3))
+    xs, ys = _steps(tuple(p for p in d["done"] if _day(p[0]) <= as_of), x0, min(as_of, x1))
+    c.line([x(v) for v in xs], [y(v) for v in ys], P.LINE_DONE, 3.5)
+    _vertical_marker(c, x(as_of), top, bottom, d["as_of_label"], P.MARK_AS_OF, (2, 2))
+    for value, label, color in ((d["due_now"], d["due_now_text"], P.LINE_DUE),
+                                (d["done_now"], d["done_now_text"], P.LINE_DONE)):
+        c.ax.plot([x(as_of)], [y(value)], marker="o", markersize=7, color=color, markeredgecolor=P.CARD)
+    # the figures at the as-of date, beside the dots (the lower one below, the higher one above)
+    hi_val, lo_val = max(d["due_now"], d["done_now"]), min(d["due_now"], d["done_now"])
+    ax_as_of = x(as_of)
+    for value, text, dy in ((hi_val, d["due_now_text"] if d["due_now"] >= d["done_now"] else d["done_now_text"], -8),
+                            (lo_val, d["done_now_text"] if d["due_now"] >= d["done_now"] else d["due_now_text"], 18)):
+        if hi_val == lo_val and dy > 0:
+            break
+        w = text_width(text, SMALL, bold=True)
+        px, ha = (ax_as_of - 6, "right") if ax_as_of + 6 + w > WIDTH - PAD else (ax_as_of + 6, "left")
+        c.text(px, y(value) + dy, text, SMALL, bold=True, ha=ha,
+               bbox={"boxstyle": "square,pad=0.1", "facecolor": P.CARD, "edgecolor": "none", "alpha": 0.85})
+    return c.svg()
+
+
+def draw_series(data: tuple) -> bytes:
+    """A task's value or progress, report by report, against its target; the deadline marked."""
+    d = dict(data)
+    c = Canvas(*size("series", data))
+    c.line([PAD, PAD + 24], [TOP + 10, TOP + 10], P.LINE_VALUE, 2.5, marker="o", markersize=6,
+           markevery=[1])
+    c.text(PAD + 30, TOP + 15, d["series_label"], SMALL, bold=True)
+    lx = PAD + 30 + text_width(d["series_label"], SMALL, bold=True) + 20
+    c.line([lx, lx + 24], [TOP + 10, TOP + 10], P.MARK_TARGET, 2, dashes=(6, 3))
+    c.text(lx + 30, TOP + 15, fit(d["target_label"], SMALL, WIDTH - PAD - lx - 30, bold=True), SMALL, bold=True)
+    top = TOP + LEGEND_LINE + 8
+    x, y, left, bottom = _time_axes(c, d, top)
+    right = WIDTH - PAD - 4
+    if d["baseline"] is not None:
+        py = y(d["baseline"])
+        c.line([left, right], [py, py], P.INK_SOFT, 1.2, dashes=(1.5, 2.5))
+        c.text(left + 4, py - 5, d["baseline_label"], SMALL, color=P.INK_SOFT)
+    py = y(d["target"])
+    c.line([left, right], [py, py], P.MARK_TARGET, 2, dashes=(6, 3))
+    _vertical_marker(c, x(_day(d["deadline"])), top, bottom, d["deadline_label"], P.INK_SOFT, (4, 3))
+    points = d["points"]
+    if points:
+        xs = [x(_day(iso)) for iso, _, _ in points]
+        ys = [y(v) for _, v, _ in points]
+        c.line(xs, ys, P.LINE_VALUE, 2.5, marker="o", markersize=6, markeredgecolor=P.CARD)
+        _, _, last = points[-1]
+        w = text_width(last, SMALL, bold=True)
+        px, ha = (xs[-1] - 8, "right") if xs[-1] + 8 + w > right else (xs[-1] + 8, "left")
+        dy = 18 if ys[-1] < top + 34 else -9
+        c.text(px, ys[-1] + dy, last, SMALL, bold=True, ha=ha,
+               bbox={"boxstyle": "square,pad=0.1", "facecolor": P.CARD, "edgecolor": "none", "alpha": 0.85})
+    else:
+        c.text((left + right) / 2, (top + bottom) / 2 + 10, d["empty_label"], FONT, color=P.INK_SOFT, ha="center")
+    return c.svg()
+
+
+DRAW: dict[str, Callable[[tuple], bytes]] = {
+    "status": draw_status,
+    "stacked": draw_stacked,
+    "scores": draw_scores,
+    "targets": draw_targets,
+    "burnup": draw_burnup,
+    "series": draw_series,
+}
+
+
+def draw(kind: str, data: tuple) -> bytes:
+    """The SVG of one chart. Imports matplotlib (Agg, never a GUI) on first use."""
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    import matplotlib
+
+    with matplotlib.rc_context(STYLE):
+        return DRAW[kind](data)
