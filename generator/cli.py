@@ -36,6 +36,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--register", default="tasks.yaml")
     build.add_argument("--as-of", type=_date_arg, help="YYYY-MM-DD")
     build.add_argument("--out", default="site")
+    changes = commands.add_parser("diff", help="những gì đã thay đổi / what changed between two registers")
+    changes.add_argument("old", nargs="?")
+    changes.add_argument("new", nargs="?", default="tasks.yaml")
+    changes.add_argument("--since", metavar="REV", help="so với một phiên bản git / against a git revision")
+    changes.add_argument("--markdown", action="store_true", help="Markdown (job summary)")
     schema = commands.add_parser("schema", help="ghi JSON Schema của định dạng / write the format's JSON Schema")
     schema.add_argument("--out", default="schema/tasks.schema.json")
     serve = commands.add_parser("serve", help="xem trước, tự dựng lại khi sửa / live preview")
@@ -134,6 +139,43 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(args.register, args.as_of, args.port)
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    import subprocess
+
+    from . import diff
+    from .load import load_bytes
+    from .render.pages import environment
+
+    if bool(args.old) == bool(args.since):
+        print("diff: give OLD NEW, or --since REV", file=sys.stderr)
+        return EXIT_USAGE
+    if args.since:
+        shown = subprocess.run(["git", "show", f"{args.since}:./{args.new}"], capture_output=True)
+        if shown.returncode != 0:
+            print(shown.stderr.decode("utf-8", "replace").strip(), file=sys.stderr)
+            return EXIT_USAGE
+        old = validate(load_bytes(shown.stdout, f"{args.since}:{args.new}"), None)
+        print_problems(old.problems, f"{args.since}:{args.new}", old.language)
+    else:
+        old = load_and_validate(args.old, None)
+    new = load_and_validate(args.new, None)
+    for result in (old, new):
+        if isinstance(result, int):
+            return result
+        if not result.ok:
+            return EXIT_INVALID
+    lang = new.language
+    changes = diff.diff(old.register, new.register)
+    if args.markdown:
+        print(environment(lang).get_template("diff.md.j2").render(changes=changes), end="")
+    else:
+        for change in changes or []:
+            print(("⚠ " if change.kind == "deadline_moved" else "- ") + diff.describe(change, lang))
+        if not changes:
+            print(i18n.t("change.none", lang))
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -146,4 +188,4 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"schema": cmd_schema, "validate": cmd_validate, "build": cmd_build, "serve": cmd_serve}
+COMMANDS = {"schema": cmd_schema, "diff": cmd_diff, "validate": cmd_validate, "build": cmd_build, "serve": cmd_serve}

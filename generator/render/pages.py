@@ -15,7 +15,7 @@ from typing import Any
 
 import jinja2
 
-from .. import i18n
+from .. import diff, i18n
 from ..derive import Figures, TaskFigures
 from ..model import Register, Task
 from . import data, text
@@ -83,6 +83,7 @@ def environment(lang: str) -> jinja2.Environment:
         iso=lambda v: v.isoformat() if v else "",
         status=lambda s: i18n.t(f"status.{s}", lang),
         safe_url=lambda u: u if text.is_safe_url(u) else "#",
+        describe=lambda change: diff.describe(change, lang),
     )
     return env
 
