@@ -20,10 +20,11 @@ from pathlib import Path
 
 import yaml
 
-from . import i18n
+from . import history, i18n
 from .derive import Figures, derive
 from .model import Register
 from .render import data as data_files
+from .render import feed
 from .render import pages
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -75,10 +76,13 @@ def build(register: Register, figures: Figures, options: BuildOptions) -> BuildR
         docs = staging / "docs"
         lang = register.meta.language
         _timed(report, "copy", lambda: _copy_sources(options.project, docs))
-        site = pages.Site(register, figures, lang, edit_base=_edit_base(register, options))
+        cache = options.cache or options.project / ".cache"
+        found = _timed(report, "history", lambda: history.load_history(options.register_path, cache / "history"))
+        site = pages.Site(register, figures, lang, edit_base=_edit_base(register, options), history=found)
         _timed(report, "charts", lambda: _charts(site, docs, options, report))
         written = _timed(report, "pages", lambda: pages.render(site, docs))
         _timed(report, "data", lambda: data_files.write(register, figures, options.register_path, docs / "data"))
+        _timed(report, "feed", lambda: feed.write(site, found, docs / "feed.xml"))
         report.pages = len(written)
         config = _write_config(staging, docs, register, options)
         _timed(report, "mkdocs", lambda: _run_mkdocs(config, options.strict))
@@ -112,7 +116,7 @@ def _charts(site: pages.Site, docs: Path, options: BuildOptions, report: BuildRe
     except ImportError:  # the charts stage is optional until it lands
         return
     made = charts.all_charts(site.register, site.figures, site.lang)
-    cache = options.cache or options.project / ".cache" / "charts"
+    cache = (options.cache or options.project / ".cache") / "charts"
     stats = charts.render(made, docs / "charts", cache)
     report.charts_drawn, report.charts_reused = stats.drawn, stats.reused
     site.charts.update({c.name: c for c in made})
@@ -141,6 +145,7 @@ def navigation(register: Register, docs: Path) -> list[dict[str, object]]:
         {i18n.t("ui.nav.groups", lang): "groups/index.md"},
         {i18n.t("ui.nav.blocs", lang): "blocs/index.md"},
         {i18n.t("ui.nav.data", lang): "open-data/index.md"},
+        {i18n.t("ui.nav.changes", lang): "changes/index.md"},
     ]
     hand_written = sorted((p.name for p in docs.glob("*.md") if p.name != "index.md"),
                           key=lambda n: (CONTENT_ORDER.index(n) if n in CONTENT_ORDER else len(CONTENT_ORDER), n))
@@ -161,6 +166,7 @@ def _write_config(staging: Path, docs: Path, register: Register, options: BuildO
                   "custom_dir": str((pages.TEMPLATES / "overrides").resolve())},
         "extra_css": ["assets/site.css"],
         "extra_javascript": ["assets/tables.js"],
+        "extra": {"feed_title": i18n.t("ui.feed.title", register.meta.language)},
     }
     if register.meta.site_url:
         config["site_url"] = register.meta.site_url

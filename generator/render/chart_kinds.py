@@ -25,7 +25,7 @@ from typing import Any
 
 from .. import palette as P
 
-WIDTH = 480  # px; text sizes below are chosen so that at 360 px phone width they stay ≥ 9.5 px
+WIDTH = 440  # px; shown at 328 px on a 360 px phone, the text below stays ≥ 10 px there
 PAD = 14  # inner margin, left and right
 TOP = 14
 BOTTOM = 12
@@ -93,6 +93,7 @@ ROW_STACK = 58
 ROW_SCORE = 50
 ROW_TARGET = 78
 LEGEND_LINE = 22
+SECOND_LINE = 19
 PLOT_H = 210
 
 
@@ -109,15 +110,22 @@ def legend_lines(items: tuple[tuple[str, str], ...]) -> list[list[tuple[str, str
     return lines
 
 
+def two_lines(left: str, right: str) -> bool:
+    """Whether a row's name and figure need a line each (the figure then goes under the name)."""
+    return bool(right) and text_width(left, FONT) + 12 + text_width(right, SMALL, bold=True) > PLOT_W
+
+
 def size(kind: str, data: tuple) -> tuple[int, int]:
     """(width, height) in px of a chart, as drawn."""
     d = dict(data)
     if kind == "status":
-        h = TOP + len(d["rows"]) * ROW_STATUS
+        h = TOP + sum(ROW_STATUS + SECOND_LINE * two_lines(r[2], r[3]) for r in d["rows"])
     elif kind == "stacked":
-        h = TOP + len(legend_lines(d["legend"])) * LEGEND_LINE + 10 + len(d["rows"]) * ROW_STACK
+        h = (TOP + len(legend_lines(d["legend"])) * LEGEND_LINE + 10
+             + sum(ROW_STACK + SECOND_LINE * two_lines(r[0], r[1]) for r in d["rows"]))
     elif kind == "scores":
-        h = TOP + (26 if d["bands"] else 0) + len(d["rows"]) * ROW_SCORE + 24
+        h = (TOP + (26 if d["bands"] else 0) + 24
+             + sum(ROW_SCORE + SECOND_LINE * (r[1] is not None and two_lines(r[0], r[2])) for r in d["rows"]))
     elif kind == "targets":
         h = TOP + len(d["rows"]) * ROW_TARGET
     elif kind in ("burnup", "series"):
@@ -198,12 +206,18 @@ def _legend(c: Canvas, y: float, items: tuple[tuple[str, str], ...]) -> float:
     return y
 
 
-def _label_row(c: Canvas, y: float, left: str, right: str, right_color: str = P.INK) -> None:
-    """A name on the left and a figure on the right of one line; the name gives way."""
-    right_w = text_width(right, SMALL, bold=True) if right else 0
-    c.text(PAD, y, fit(left, FONT, PLOT_W - right_w - 12), FONT)
+def _label_row(c: Canvas, y: float, left: str, right: str, right_color: str = P.INK) -> float:
+    """A name on the left and its figure on the right of one line, or under it when both do not fit.
+
+    Returns the extra height used (0 or ``SECOND_LINE``)."""
+    if two_lines(left, right):
+        c.text(PAD, y, fit(left, FONT, PLOT_W), FONT)
+        c.text(PAD, y + SECOND_LINE, fit(right, SMALL, PLOT_W, bold=True), SMALL, color=right_color, bold=True)
+        return SECOND_LINE
+    c.text(PAD, y, left, FONT)
     if right:
         c.text(WIDTH - PAD, y, right, SMALL, color=right_color, ha="right", bold=True)
+    return 0
 
 
 def _in_bar_label(c: Canvas, x: float, y: float, w: float, h: float, s: str, cat: str) -> None:
@@ -237,17 +251,36 @@ def _time_axes(c: Canvas, d: dict, top: float) -> tuple[Scale, Scale, float, flo
         py = y(value)
         c.line([left, right], [py, py], P.RULE if value != y_ticks[0][0] else P.INK_SOFT, 1)
         c.text(left - 6, py, label, SMALL, color=P.INK_SOFT, ha="right", va="center_baseline")
-    for iso, label in d["x_ticks"]:
-        px = x(_day(iso))
+    labels = [(x(_day(iso)), label) for iso, label in d["x_ticks"]]
+    for px, _ in labels:
         c.line([px, px], [bottom, bottom + 4], P.INK_SOFT, 1)
-        w = text_width(label, SMALL)
-        ha = "center"
-        if px - w / 2 < PAD:
-            ha, px = "left", max(px - 4, PAD)
-        elif px + w / 2 > WIDTH - PAD:
-            ha, px = "right", min(px + 4, WIDTH - PAD)
-        c.text(px, bottom + 20, label, SMALL, color=P.INK_SOFT, ha=ha)
+    _tick_labels(c, labels, bottom + 20, PAD, WIDTH - PAD)
     return x, y, left, bottom
+
+
+def _tick_labels(c: Canvas, labels: list[tuple[float, str]], y: float, lo: float, hi: float) -> None:
+    """Tick labels centred under their ticks; one that would overlap the previous or leave the card is
+    dropped, except the last, which is kept by dropping the one before it if need be."""
+    placed: list[tuple[float, float, str, str, float]] = []  # (left, right, ha, text, anchor)
+    for i, (px, label) in enumerate(labels):
+        w = text_width(label, SMALL)
+        left, ha, anchor = px - w / 2, "center", px
+        if left < lo:
+            left, ha, anchor = lo, "left", lo
+        if left + w > hi:
+            if px > hi + 1:
+                continue
+            left, ha, anchor = hi - w, "right", hi
+        if placed and left < placed[-1][1] + 12:
+            if i == len(labels) - 1 and len(placed) > 1:
+                placed.pop()
+                if left < placed[-1][1] + 12:
+                    continue
+            else:
+                continue
+        placed.append((left, left + w, ha, label, anchor))
+    for _, _, ha, label, anchor in placed:
+        c.text(anchor, y, label, SMALL, color=P.INK_SOFT, ha=ha)
 
 
 def _vertical_marker(c: Canvas, x: float, top: float, bottom: float, label: str, color: str,
@@ -280,7 +313,7 @@ def draw_status(data: tuple) -> bytes:
     total = max(1, d["total"])
     y = TOP
     for cat, count, label, figure, early in d["rows"]:
-        _label_row(c, y + 16, label, figure)
+        y += _label_row(c, y + 16, label, figure)
         bar_y = y + 24
         c.rect(PAD, bar_y, PLOT_W, 20, P.TRACK)
         w = PLOT_W * count / total
@@ -302,7 +335,7 @@ def draw_stacked(data: tuple) -> bytes:
     c = Canvas(*size("stacked", data))
     y = _legend(c, TOP, d["legend"]) + 10
     for name, figure, counts in d["rows"]:
-        _label_row(c, y + 16, name, figure)
+        y += _label_row(c, y + 16, name, figure)
         bar_y = y + 24
         c.rect(PAD, bar_y, PLOT_W, 22, P.TRACK)
         total = sum(n for _, n in counts)
@@ -329,27 +362,24 @@ def draw_scores(data: tuple) -> bytes:
     bands_top = y
     if d["bands"]:
         y += 26
-    rows_bottom = y + len(d["rows"]) * ROW_SCORE
+    rows_bottom = size("scores", data)[1] - BOTTOM - 24
     for i, (name, lo, hi) in enumerate(d["bands"]):
         c.rect(x(lo), bands_top, x(hi) - x(lo), rows_bottom - bands_top, P.BAND[i % 2])
         width = x(hi) - x(lo) - 6
         if text_width(name, SMALL - 1) <= width:
             c.text((x(lo) + x(hi)) / 2, bands_top + 17, name, SMALL - 1, color=P.INK_SOFT, ha="center")
     for name, score, figure in d["rows"]:
-        _label_row(c, y + 17, name, figure, P.INK if score is not None else P.INK_SOFT)
-        if score is not None:
+        if score is None:
+            c.text(PAD, y + 17, fit(name, FONT, PLOT_W), FONT)
+            c.text(PAD, y + 38, fit(figure, SMALL, PLOT_W), SMALL, color=P.INK_SOFT)
+        else:
+            y += _label_row(c, y + 17, name, figure)
             c.rect(PAD, y + 25, max(x(score) - PAD, 2), 16, P.LINE_VALUE)
         y += ROW_SCORE
-    last = -100.0
-    for value, label in d["x_ticks"]:
-        px = x(value)
+    labels = [(x(value), label) for value, label in d["x_ticks"]]
+    for px, _ in labels:
         c.line([px, px], [rows_bottom, rows_bottom + 4], P.INK_SOFT, 1)
-        w = text_width(label, SMALL)
-        if px - w / 2 < last + 4:
-            continue
-        ha = "left" if px - w / 2 < PAD else "right" if px + w / 2 > WIDTH - PAD else "center"
-        c.text(px, rows_bottom + 19, label, SMALL, color=P.INK_SOFT, ha=ha)
-        last = px + (w / 2 if ha == "center" else w if ha == "left" else 0)
+    _tick_labels(c, labels, rows_bottom + 19, PAD, WIDTH - PAD)
     return c.svg()
 
 
@@ -399,18 +429,22 @@ def draw_burnup(data: tuple) -> bytes:
     for value, label, color in ((d["due_now"], d["due_now_text"], P.LINE_DUE),
                                 (d["done_now"], d["done_now_text"], P.LINE_DONE)):
         c.ax.plot([x(as_of)], [y(value)], marker="o", markersize=7, color=color, markeredgecolor=P.CARD)
-    # the figures at the as-of date, beside the dots (the lower one below, the higher one above)
-    hi_val, lo_val = max(d["due_now"], d["done_now"]), min(d["due_now"], d["done_now"])
-    ax_as_of = x(as_of)
-    for value, text, dy in ((hi_val, d["due_now_text"] if d["due_now"] >= d["done_now"] else d["done_now_text"], -8),
-                            (lo_val, d["done_now_text"] if d["due_now"] >= d["done_now"] else d["due_now_text"], 18)):
-        if hi_val == lo_val and dy > 0:
-            break
+    # the figures at the as-of date beside the dots: the higher above, the lower below, or one line if equal
+    due, done = (d["due_now"], d["due_now_text"]), (d["done_now"], d["done_now_text"])
+    high, low = (due, done) if due[0] >= done[0] else (done, due)
+    labels = [(high[0], high[1] + " · " + low[1], -8)] if high[0] == low[0] else [(high[0], high[1], -8),
+                                                                                  (low[0], low[1], 19)]
+    for value, text, dy in labels:
         w = text_width(text, SMALL, bold=True)
-        px, ha = (ax_as_of - 6, "right") if ax_as_of + 6 + w > WIDTH - PAD else (ax_as_of + 6, "left")
-        c.text(px, y(value) + dy, text, SMALL, bold=True, ha=ha,
-               bbox={"boxstyle": "square,pad=0.1", "facecolor": P.CARD, "edgecolor": "none", "alpha": 0.85})
+        px, ha = (x(as_of) - 7, "right") if x(as_of) + 7 + w > WIDTH - PAD else (x(as_of) + 7, "left")
+        c.text(px, y(value) + dy, text, SMALL, bold=True, ha=ha, bbox=_HALO)
+    if d["due"] and _day(d["due"][-1][0]) > as_of:
+        total = d["due"][-1][1]
+        c.text(WIDTH - PAD - 4, y(total) - 7, d["due_end_text"], SMALL, bold=True, ha="right", bbox=_HALO)
     return c.svg()
+
+
+_HALO = {"boxstyle": "square,pad=0.1", "facecolor": P.CARD, "edgecolor": "none", "alpha": 0.85}
 
 
 def draw_series(data: tuple) -> bytes:
@@ -442,8 +476,7 @@ def draw_series(data: tuple) -> bytes:
         w = text_width(last, SMALL, bold=True)
         px, ha = (xs[-1] - 8, "right") if xs[-1] + 8 + w > right else (xs[-1] + 8, "left")
         dy = 18 if ys[-1] < top + 34 else -9
-        c.text(px, ys[-1] + dy, last, SMALL, bold=True, ha=ha,
-               bbox={"boxstyle": "square,pad=0.1", "facecolor": P.CARD, "edgecolor": "none", "alpha": 0.85})
+        c.text(px, ys[-1] + dy, last, SMALL, bold=True, ha=ha, bbox=_HALO)
     else:
         c.text((left + right) / 2, (top + bottom) / 2 + 10, d["empty_label"], FONT, color=P.INK_SOFT, ha="center")
     return c.svg()

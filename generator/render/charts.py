@@ -237,6 +237,7 @@ def burnup_chart(register: Register, figures: Figures, lang: str) -> Chart:
             ("due_now", due_now), ("done_now", done_now),
             ("due_now_text", f"{t('chart.line.due', lang)}: {_n(due_now, lang)}"),
             ("done_now_text", f"{t('chart.line.done', lang)}: {_n(done_now, lang)}"),
+            ("due_end_text", t("chart.due_in_all", lang, count=_n(len(deadlines), lang))),
         ),
         alt=t("chart.alt.burnup", lang, as_of=i18n.date(as_of, lang), done=_n(done_now, lang),
               due_now=_n(due_now, lang), end=i18n.date(end, lang), due_end=_n(len(deadlines), lang)),
@@ -391,7 +392,7 @@ def task_chart(task: Task, task_figures: TaskFigures, lang: str) -> Chart | None
         target, baseline = m.target, (m.baseline if m.baseline else None)
     else:
         lo, hi, target, baseline = 0.0, max([100.0, *values]), 100.0, None
-    ticks = nice_ticks(lo, hi * 1.08 if hi > 0 else hi + 1)
+    ticks = nice_ticks(lo, hi * 1.08 if hi > 0 else hi + 1) if m is not None or hi > 100 else [0, 25, 50, 75, 100]
     unit_pct = m is None or m.unit.strip() == "%"
     y_ticks = tuple((v, (i18n.percent(v, lang) if unit_pct else _n(v, lang, 2))) for v in ticks)
     point_texts = [t("chart.alt.point", lang, value=fmt(v), date=i18n.date(day, lang)) for day, (v, _) in points]

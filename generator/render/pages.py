@@ -8,6 +8,7 @@ filters or Jinja's HTML autoescaping.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,7 @@ class Site:
     lang: str
     charts: dict[str, Any] = field(default_factory=dict)
     edit_base: str | None = None
+    history: Any = None  # history.History, when the build runs in a git checkout
 
     def task_row(self, task: Task) -> dict[str, Any]:
         return {"task": task, "f": self.figures.tasks[task.id], "agency": self.register.agencies[task.lead],
@@ -79,7 +81,7 @@ def environment(lang: str) -> jinja2.Environment:
         num=lambda v, d=1: i18n.number(v, lang, d),
         pct=lambda v: i18n.percent(v, lang),
         qty=lambda v, unit: i18n.quantity(v, unit, lang),
-        date=lambda v: i18n.date(v, lang),
+        date=lambda v: i18n.date(dt.date.fromisoformat(v) if isinstance(v, str) else v, lang),
         iso=lambda v: v.isoformat() if v else "",
         status=lambda s: i18n.t(f"status.{s}", lang),
         safe_url=lambda u: u if text.is_safe_url(u) else "#",
@@ -125,6 +127,7 @@ def plan(site: Site) -> Iterator[Page]:
             "agencies": [a for a in reg.agencies.values() if a.bloc == bloc.id],
         })
     yield Page("attention.md.j2", "attention/index.md", attention(site))
+    yield Page("changes.md.j2", "changes/index.md", {"history": site.history})
     yield Page("open-data.md.j2", "open-data/index.md", {"data_files": data.FILES})
 
 

@@ -1,0 +1,147 @@
+"""The register's git history → what changed in each commit.
+
+Reading it is cheap however long the history: one ``git log`` for the list of
+commits and their blob hashes, one ``git cat-file --batch`` process for all the
+blobs, and a cache of parsed registers keyed by blob hash (a blob never
+changes), so a daily rebuild only parses the versions it has not seen.
+Without git, outside a repository, or in a shallow clone, history is simply
+unavailable and the build goes on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diff import Change, diff
+from .load import load_bytes
+from .model import Register
+from .validate import validate
+
+CACHE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    date: dt.datetime
+    subject: str
+    blob: str
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One commit that changed the register, with what it changed."""
+
+    commit: Commit
+    changes: tuple[Change, ...]
+
+
+@dataclass
+class History:
+    available: bool
+    revisions: list[Revision] = field(default_factory=list)  # newest first
+    reason: str = ""
+
+    def for_task(self, task_id: int) -> list[tuple[Commit, Change]]:
+        return [(r.commit, c) for r in self.revisions for c in r.changes if c.task == task_id]
+
+    def deadline_moves(self, task_id: int) -> list[tuple[Commit, Change]]:
+        """Oldest first: the original deadline is the first move's ``old``."""
+        moves = [(commit, c) for commit, c in self.for_task(task_id) if c.kind == "deadline_moved"]
+        return list(reversed(moves))
+
+
+def _git(repo: Path, *args: str, data: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(["git", "-C", str(repo), *args], input=data, capture_output=True, check=False)
+
+
+def commits(register_path: Path) -> tuple[list[Commit], str]:
+    """Commits that touched the register, newest first; or ([], why not)."""
+    repo = register_path.resolve().parent
+    try:
+        top = _git(repo, "rev-parse", "--show-toplevel", "--is-shallow-repository")
+    except OSError:
+        return [], "no_git"
+    if top.returncode != 0:
+        return [], "not_a_repository"
+    root, shallow = top.stdout.decode().split("\n")[:2]
+    if shallow.strip() == "true":
+        return [], "shallow"
+    relative = register_path.resolve().relative_to(Path(root).resolve()).as_posix()
+    log = _git(Path(root), "log", "--format=%x00%H%x09%cI%x09%s", "--raw", "--no-abbrev", "--", relative)
+    if log.returncode != 0:
+        return [], "not_a_repository"
+    return _parse_log(log.stdout.decode("utf-8", "replace"), relative), ""
+
+
+def _parse_log(text: str, relative: str) -> list[Commit]:
+    found = []
+    for chunk in text.split("\x00")[1:]:
+        head, _, raw = chunk.partition("\n")
+        sha, date, subject = (head.split("\t", 2) + ["", ""])[:3]
+        blob = next((line.split()[3] for line in raw.splitlines()
+                     if line.startswith(":") and line.endswith("\t" + relative)), None)
+        if blob and set(blob) != {"0"}:
+            found.append(Commit(sha, dt.datetime.fromisoformat(date), subject, blob))
+    return found
+
+
+def read_blobs(repo: Path, blobs: list[str]) -> dict[str, bytes]:
+    """Every blob through a single ``git cat-file --batch``."""
+    if not blobs:
+        return {}
+    out = _git(repo, "cat-file", "--batch", data=("\n".join(blobs) + "\n").encode()).stdout
+    contents, pos = {}, 0
+    for blob in blobs:
+        header_end = out.index(b"\n", pos)
+        size = int(out[pos:header_end].split()[2])
+        contents[blob] = out[header_end + 1:header_end + 1 + size]
+        pos = header_end + 1 + size + 1
+    return contents
+
+
+def load_history(register_path: Path, cache_dir: Path | None = None) -> History:
+    found, reason = commits(register_path)
+    if not found:
+        return History(False, reason=reason or "no_commits")
+    repo = register_path.resolve().parent
+    registers = _registers(repo, [c.blob for c in found], cache_dir)
+    revisions = []
+    previous: Register | None = None
+    for commit in reversed(found):  # oldest first
+        current = registers.get(commit.blob)
+        if current is None:
+            continue  # a broken version that never built: nothing was published from it
+        if previous is not None:
+            changes = tuple(diff(previous, current))
+            if changes:
+                revisions.append(Revision(commit, changes))
+        else:
+            revisions.append(Revision(commit, ()))
+        previous = current
+    return History(True, list(reversed(revisions)))
+
+
+def _registers(repo: Path, blobs: list[str], cache_dir: Path | None) -> dict[str, Register | None]:
+    cached: dict[str, Register | None] = {}
+    missing = []
+    for blob in dict.fromkeys(blobs):
+        path = cache_dir / f"{blob}.v{CACHE_VERSION}.pickle" if cache_dir else None
+        if path and path.exists():
+            try:
+                cached[blob] = pickle.loads(path.read_bytes())
+                continue
+            except (pickle.PickleError, EOFError, AttributeError, ImportError):
+                pass
+        missing.append(blob)
+    for blob, data in read_blobs(repo, missing).items():
+        result = validate(load_bytes(data), as_of=dt.date.max)
+        cached[blob] = result.register if result.ok else None
+        if cache_dir:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            (cache_dir / f"{blob}.v{CACHE_VERSION}.pickle").write_bytes(pickle.dumps(cached[blob]))
+    return cached

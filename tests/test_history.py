@@ -1,0 +1,132 @@
+"""The public record: change log from git history, deadline moves, the Atom feed, and diff."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from generator import history
+from generator.cli import main
+from tests.conftest import REGISTERS, ROOT
+
+SMALL = REGISTERS / "valid" / "small.yaml"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True,
+                   env={"GIT_AUTHOR_NAME": "Cán bộ", "GIT_AUTHOR_EMAIL": "a@b.vn", "GIT_COMMITTER_NAME": "Cán bộ",
+                        "GIT_COMMITTER_EMAIL": "a@b.vn", "GIT_AUTHOR_DATE": "2021-06-01T09:00:00+07:00",
+                        "GIT_COMMITTER_DATE": "2021-06-01T09:00:00+07:00", "PATH": "/usr/bin:/bin"})
+
+
+@pytest.fixture
+def repo(tmp_path) -> Path:
+    """A project with three commits: the register, a moved deadline and a new report, then a README."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("mkdocs.yml",):
+        shutil.copy(ROOT / name, project / name)
+    shutil.copytree(ROOT / "content", project / "content")
+    register = project / "tasks.yaml"
+    text = SMALL.read_text(encoding="utf-8")
+    register.write_text(text, encoding="utf-8")
+    git(project, "init", "-q")
+    git(project, "add", ".")
+    git(project, "commit", "-qm", "Sổ nhiệm vụ ban đầu")
+    register.write_text(text.replace("deadline: 2021-03-31", "deadline: 2021-07-31").replace(
+        "progress: 60, proposals: Đề nghị bổ sung vốn.}",
+        "progress: 60, proposals: Đề nghị bổ sung vốn.}\n      - {date: 2021-05-30, status: in_progress, progress: 70}"),
+        encoding="utf-8")
+    git(project, "commit", "-qam", "Dời hạn nhiệm vụ 4")
+    (project / "README.md").write_text("x", encoding="utf-8")
+    git(project, "add", "README.md")
+    git(project, "commit", "-qm", "Không liên quan")
+    return project
+
+
+def test_history_lists_commits_that_touched_the_register(repo):
+    found = history.load_history(repo / "tasks.yaml")
+    assert found.available
+    assert [r.commit.subject for r in found.revisions] == ["Dời hạn nhiệm vụ 4", "Sổ nhiệm vụ ban đầu"]
+    kinds = {c.kind for c in found.revisions[0].changes}
+    assert kinds == {"deadline_moved", "report_added"}
+    moves = found.deadline_moves(4)
+    assert [(c.old, c.new) for _, c in moves] == [("2021-03-31", "2021-07-31")]
+
+
+def test_blobs_are_read_once_then_cached(repo, tmp_path, monkeypatch):
+    reads = []
+    real = history.read_blobs
+    monkeypatch.setattr(history, "read_blobs", lambda r, blobs: reads.append(len(blobs)) or real(r, blobs))
+    history.load_history(repo / "tasks.yaml", tmp_path / "cache")
+    history.load_history(repo / "tasks.yaml", tmp_path / "cache")
+    assert reads == [2, 0]
+
+
+def test_site_shows_the_change_log_and_the_moved_deadline(repo, tmp_path):
+    out = tmp_path / "site"
+    assert main(["build", "--register", str(repo / "tasks.yaml"), "--out", str(out)]) == 0
+    log = (out / "changes" / "index.html").read_text(encoding="utf-8")
+    assert "Dời hạn nhiệm vụ 4" in log and "thời hạn được dời từ 31/03/2021 sang 31/07/2021" in log
+    task = (out / "tasks" / "4" / "index.html").read_text(encoding="utf-8")
+    assert "Thời hạn ban đầu: 31/03/2021" in task
+    assert "dời thời hạn từ 31/03/2021 sang 31/07/2021" in task
+
+
+def test_without_git_the_build_succeeds_and_says_history_is_unavailable(tmp_path):
+    register = tmp_path / "tasks.yaml"
+    shutil.copy(SMALL, register)
+    out = tmp_path / "site"
+    assert main(["build", "--register", str(register), "--out", str(out)]) == 0
+    assert "Không có lịch sử thay đổi" in (out / "changes" / "index.html").read_text(encoding="utf-8")
+
+
+def test_shallow_clone_has_no_history(repo, tmp_path):
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(clone)], check=True)
+    assert history.load_history(clone / "tasks.yaml").reason == "shallow"
+
+
+def test_atom_feed_is_valid_with_stable_ids(repo, tmp_path):
+    ids = []
+    for run in ("a", "b"):
+        out = tmp_path / run
+        assert main(["build", "--register", str(repo / "tasks.yaml"), "--out", str(out)]) == 0
+        root = ET.parse(out / "feed.xml").getroot()
+        assert root.tag == f"{ATOM}feed"
+        for required in ("id", "title", "updated"):
+            assert root.find(f"{ATOM}{required}").text
+        entries = root.findall(f"{ATOM}entry")
+        assert 0 < len(entries) <= 50
+        for entry in entries:
+            for required in ("id", "title", "updated"):
+                assert entry.find(f"{ATOM}{required}").text
+            assert entry.find(f"{ATOM}link").get("href")
+        ids.append([e.find(f"{ATOM}id").text for e in entries])
+        page = (out / "tasks" / "1" / "index.html").read_text(encoding="utf-8")
+        assert 'rel="alternate" type="application/atom+xml"' in page
+    assert ids[0] == ids[1] and len(set(ids[0])) == len(ids[0])
+    assert any("thời hạn được dời" in (e.find(f"{ATOM}title").text or "") for e in
+               ET.parse(tmp_path / "a" / "feed.xml").getroot().findall(f"{ATOM}entry"))
+
+
+def test_diff_since_a_revision_puts_the_moved_deadline_first(repo, capsys, monkeypatch):
+    monkeypatch.chdir(repo)
+    assert main(["diff", "--since", "HEAD~2", "--markdown"]) == 0
+    out = capsys.readouterr().out
+    assert out.index("Thời hạn bị dời") < out.index("Thay đổi khác")
+    assert "31/03/2021 sang 31/07/2021" in out
+
+
+def test_diff_of_two_files_in_plain_text(tmp_path, capsys):
+    new = tmp_path / "new.yaml"
+    new.write_text(SMALL.read_text(encoding="utf-8").replace("lead: chieng-co\n    deadline: 2021-06-15",
+                                                             "lead: phong-qldt\n    deadline: 2021-06-15"),
+                   encoding="utf-8")
+    assert main(["diff", str(SMALL), str(new)]) == 0
+    assert "cơ quan chủ trì đổi từ Đảng ủy xã Chiềng Cọ sang Phòng Quản lý đô thị" in capsys.readouterr().out
