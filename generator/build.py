@@ -69,6 +69,7 @@ def check_out_dir(out: Path, project: Path) -> None:
 def build(register: Register, figures: Figures, options: BuildOptions) -> BuildReport:
     report = BuildReport()
     started = time.perf_counter()
+    options.out = options.out.resolve()
     check_out_dir(options.out, options.project)
     options.out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{options.out.name}-build-", dir=options.out.parent))

@@ -342,7 +342,9 @@ def agency_chart(register: Register, figures: Figures, lang: str) -> Chart | Non
         lo = max(0.0, grade.min)
         if hi > lo:
             bands.append((grade.name, lo, hi))
-    ticks = sorted({0.0, 100.0, *(lo for _, lo, _ in bands)}) if bands else [0.0, 50.0, 100.0]
+    # band boundaries, 0 and 100 % (unless a boundary is so close to 100 that the labels would collide)
+    mins = {lo for _, lo, _ in bands}
+    ticks = sorted({0.0, *mins, *([100.0] if all(v <= 85 for v in mins) else [])}) if bands else [0.0, 50.0, 100.0]
     alt_parts = _join(parts, lang)
     if unscored:
         alt_parts += "; " + t("chart.alt.no_score", lang, count=_n(unscored, lang))
