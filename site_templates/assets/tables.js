@@ -60,7 +60,7 @@
         var wanted = form.elements[keys[i]].value;
         if (wanted && row.getAttribute("data-" + keys[i]) !== wanted) return false;
       }
-      var words = fold(form.elements.q.value).split(" ").filter(Boolean);
+      var words = fold(form.elements.text.value).split(" ").filter(Boolean);
       var text = row.getAttribute("data-text");
       return words.every(function (w) { return text.indexOf(w) !== -1; });
     }
