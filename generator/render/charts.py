@@ -424,7 +424,8 @@ def task_chart(task: Task, task_figures: TaskFigures, lang: str) -> Chart | None
         table=((t("chart.col.date", lang), t("chart.col.status", lang),
                 t("chart.col.value" if m is not None else "chart.col.progress", lang)),
                tuple((i18n.date(day, lang), i18n.t(f"status.{status}", lang), fmt(v))
-                     for day, (v, status) in points)),
+                     for day, (v, status) in points)
+               + ((i18n.date(task.deadline, lang), t("chart.row.target", lang), fmt(target)),)),
     )
 
 

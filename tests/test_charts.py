@@ -1,0 +1,355 @@
+"""The charts as a reader meets them: every chart draws, says its figures in words, stays the same
+for the same data, and is redrawn only when what it shows changed."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import string
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator import palette
+from generator.derive import STATUS_ORDER, derive
+from generator.render import charts as C
+from tests.conftest import REGISTERS, validate_path, validate_text
+
+SMALL = REGISTERS / "valid" / "small.yaml"
+SVG = "{http://www.w3.org/2000/svg}"
+
+HEAD = """\
+register:
+  title: Sổ thử
+  start: 2021-01-01
+  end: 2021-12-31
+  as_of: {as_of}
+  grading:
+    - {{name: Tốt, min: 70}}
+    - {{name: Chưa đạt, min: 0}}
+blocs:
+  ubnd: Khối Ủy ban
+agencies:
+  phong-a: {{name: Phòng A, bloc: ubnd}}
+  phong-b: {{name: Phòng B, bloc: ubnd}}
+groups:
+  do-thi: Đô thị
+  nong-thon: Nông thôn
+tasks:
+"""
+
+EDGE_CASES = {
+    "no_reports": ("2021-05-31", """\
+  - {id: 1, title: Việc một, group: do-thi, lead: phong-a, deadline: 2021-03-31}
+  - {id: 2, title: Việc hai, group: nong-thon, lead: phong-b, deadline: 2021-09-30}
+"""),
+    "everything_done": ("2021-05-31", """\
+  - id: 1
+    title: Việc một
+    group: do-thi
+    lead: phong-a
+    deadline: 2021-03-31
+    reports: [{date: 2021-03-01, status: done}]
+  - id: 2
+    title: Việc hai
+    group: nong-thon
+    lead: phong-b
+    deadline: 2021-04-30
+    reports: [{date: 2021-02-01, status: in_progress, progress: 40}, {date: 2021-05-02, status: done}]
+"""),
+    "single_task": ("2021-05-31", """\
+  - {id: 1, title: Việc duy nhất, group: do-thi, lead: phong-a, deadline: 2021-06-30}
+"""),
+    "measure_without_value": ("2021-05-31", """\
+  - id: 1
+    title: Trồng cây xanh
+    group: do-thi
+    lead: phong-a
+    deadline: 2021-10-31
+    measure: {unit: cây, target: 1500}
+    reports: [{date: 2021-04-01, status: in_progress}]
+"""),
+    "nothing_due_yet": ("2021-01-15", """\
+  - {id: 1, title: Việc một, group: do-thi, lead: phong-a, deadline: 2021-06-30}
+  - id: 2
+    title: Việc hai
+    group: nong-thon
+    lead: phong-b
+    deadline: 2021-09-30
+    measure: {unit: km, target: 25, baseline: 1}
+"""),
+}
+
+
+def figures_of(text: str):
+    result = validate_text(text)
+    assert result.ok, result.problems
+    return result.register, derive(result.register, result.as_of.date)
+
+
+def register_text(case: str) -> str:
+    as_of, tasks = EDGE_CASES[case]
+    return HEAD.format(as_of=as_of) + tasks
+
+
+@pytest.fixture(scope="module")
+def small():
+    result = validate_path(SMALL)
+    return result.register, derive(result.register, result.as_of.date)
+
+
+@pytest.fixture(scope="module")
+def small_rendered(small, tmp_path_factory):
+    """small.yaml's charts drawn once (serially), for the tests that only read them."""
+    base = tmp_path_factory.mktemp("small")
+    charts = C.all_charts(*small, "vi")
+    stats = C.render(charts, base / "out", base / "cache", workers=1)
+    return charts, base, stats
+
+
+def svg_problems(path: Path) -> list[str]:
+    """What would make the file a bad chart on the page."""
+    source = path.read_text(encoding="utf-8")
+    root = ET.fromstring(source.encode("utf-8"))
+    problems = []
+    if root.tag != SVG + "svg":
+        problems.append("not an svg")
+    if "<image" in source:
+        problems.append("embeds a raster image")
+    hrefs = re.findall(r'href="([^"]*)"', source)
+    problems += [f"external reference {h}" for h in hrefs if not h.startswith("#")]
+    if "@font-face" in source or "url(http" in source:
+        problems.append("loads a font or file")
+    if not root.findall(f".//{SVG}text"):
+        problems.append("no text as text")
+    return problems
+
+
+# --- every chart draws, whatever the register ----------------------------------------------------
+@pytest.mark.parametrize("case", sorted(EDGE_CASES))
+def test_every_chart_draws_for_the_edge_cases(case, tmp_path):
+    register, figures = figures_of(register_text(case))
+    charts = C.all_charts(register, figures, "vi")
+    stats = C.render(charts, tmp_path / "out", tmp_path / "cache", workers=1)
+    assert stats.drawn == len({c.key for c in charts}) and stats.reused == len(charts) - stats.drawn
+    names = {c.name for c in charts}
+    assert {"status", "groups", "blocs", "burnup"} <= names
+    for chart in charts:
+        path = tmp_path / "out" / chart.filename
+        assert svg_problems(path) == [], chart.name
+        assert chart.alt and chart.caption and chart.table[1], chart.name
+        assert all(len(row) == len(chart.table[0]) for row in chart.table[1]), chart.name
+        assert all(isinstance(cell, str) for row in chart.table[1] for cell in row), chart.name
+
+
+def test_status_bars_add_up_to_the_total_and_overdue_is_its_own_category(small):
+    chart = C.status_chart(*small, "vi")
+    rows = dict(chart.data)["rows"]
+    assert [r[0] for r in rows] == ["done", "in_progress", "not_started", "paused", "overdue", "cancelled"]
+    assert sum(r[1] for r in rows) == dict(chart.data)["total"] == 8
+    # task 4 is in progress past its deadline: it counts as overdue, not as in progress
+    assert dict((r[0], r[1]) for r in rows)["overdue"] == small[1].overall.overdue == 1
+
+
+def test_status_counts_match_the_hand_computed_register(small):
+    rows = {r[0]: r for r in dict(C.status_chart(*small, "vi").data)["rows"]}
+    # small.yaml: 3 done (1 early), 4 overdue, 5 paused, 6 cancelled, 7 not started, 8 in progress
+    assert {k: r[1] for k, r in rows.items()} == {"done": 3, "in_progress": 1, "not_started": 1, "paused": 1,
+                                                   "overdue": 1, "cancelled": 1}
+    assert rows["done"][4] == 1
+
+
+def test_stacked_bars_per_group_and_bloc_add_up(small):
+    register, figures = small
+    for by, tallies in (("groups", figures.by_group), ("blocs", figures.by_bloc)):
+        chart = C.tally_chart(register, figures, "vi", by)
+        totals = [sum(n for _, n in counts) for _, _, counts in dict(chart.data)["rows"]]
+        assert totals == [tally.total for tally in tallies.values()]
+
+
+# --- words and figures -------------------------------------------------------------------------
+def test_alt_texts_state_the_main_figures_the_vietnamese_way(small_rendered):
+    charts = {c.name: c for c in small_rendered[0]}
+    assert charts["status"].alt.startswith("Trong 8 nhiệm vụ: Hoàn thành 3 (37,5%, trong đó 1 trước hạn)")
+    assert "Quá hạn, chưa hoàn thành 1 (12,5%)" in charts["status"].alt
+    assert "Đô thị và hạ tầng: 3/5 hoàn thành (60%), 1 quá hạn" in charts["groups"].alt
+    assert "Đến ngày 31/05/2021, 3 nhiệm vụ đã hoàn thành trong khi 3 nhiệm vụ đã đến hạn" in charts["burnup"].alt
+    assert "đến ngày 31/12/2021 có tổng cộng 7 nhiệm vụ đến hạn" in charts["burnup"].alt
+    assert "Phòng Quản lý đô thị 33,3% (Không hoàn thành)" in charts["agencies"].alt
+    assert "1 cơ quan chưa có nhiệm vụ đến hạn" in charts["agencies"].alt
+    assert "nhiệm vụ 8: 13 km trên mục tiêu 25 km (50%)" in charts["targets"].alt
+    assert "7 km ngày 31/03/2021; 13 km ngày 31/05/2021; mục tiêu 25 km, thời hạn 31/12/2021" in charts["task-8"].alt
+    for chart in charts.values():
+        assert chart.alt.endswith(".") and "\n" not in chart.alt
+
+
+def test_english_words_and_numbers(small):
+    charts = {c.name: c for c in C.all_charts(*small, "en")}
+    assert charts["status"].alt.startswith("Of 8 tasks: Done 3 (37.5%, 1 of them early)")
+    assert "Phòng Quản lý đô thị 33.3% (Không hoàn thành)" in charts["agencies"].alt
+    assert charts["status"].caption == "Tasks by status"
+
+
+def test_large_numbers_are_grouped_and_decimals_use_a_comma():
+    register, figures = figures_of(HEAD.format(as_of="2021-05-31") + """\
+  - id: 1
+    title: Vốn đầu tư
+    group: do-thi
+    lead: phong-a
+    deadline: 2021-12-31
+    measure: {unit: tỷ đồng, target: 7254}
+    reports: [{date: 2021-05-01, status: in_progress, value: 1114.5}]
+""")
+    chart = C.targets_chart(register, figures, "vi")
+    assert "1.114,5 tỷ đồng trên mục tiêu 7.254 tỷ đồng (15,4%)" in chart.alt
+    assert chart.table[1][0][2:] == ("1.114,5 tỷ đồng", "7.254 tỷ đồng", "15,4%")
+
+
+def test_the_data_tables_say_what_the_charts_show(small):
+    status = C.status_chart(*small, "vi")
+    assert status.table[0] == ("Tình trạng", "Số nhiệm vụ", "Tỷ lệ")
+    assert status.table[1][0] == ("Hoàn thành", "3", "37,5%")
+    assert status.table[1][1] == ("— trong đó trước hạn", "1", "12,5%")
+    assert status.table[1][-1] == ("Tổng số", "8", "100%")
+    burnup = C.burnup_chart(*small, "vi")
+    rows = dict((r[0], r[1:]) for r in burnup.table[1])
+    assert rows["31/05/2021 (ngày tính số liệu)"] == ("3", "3")
+    assert rows["31/12/2021"] == ("7", "—")
+    assert len(burnup.table[1]) == 12  # the month ends (the as-of date is one of them)
+
+
+def test_agency_scores_are_sorted_with_the_unscored_last(small):
+    rows = dict(C.agency_chart(*small, "vi").data)["rows"]
+    assert [r[1] for r in rows] == [100.0, 33.3, None]
+
+
+# --- when there is a chart and when not ------------------------------------------------------
+def test_task_chart_needs_a_measure_or_two_progress_reports(small):
+    register, figures = small
+    with_chart = {t.id for t in register.tasks if C.task_chart(t, figures.tasks[t.id], "vi")}
+    # 6 has a single (cancelled) report, 7 none; every other task has two dated figures or a measure
+    assert with_chart == {1, 2, 3, 4, 5, 8}
+
+
+def test_a_measure_without_a_value_still_gets_its_chart_saying_so():
+    register, figures = figures_of(register_text("measure_without_value"))
+    chart = C.task_chart(register.task(1), figures.tasks[1], "vi")
+    assert chart is not None and dict(chart.data)["points"] == ()
+    assert "chưa có số liệu" in chart.alt and "mục tiêu 1.500 cây" in chart.alt
+    targets = C.targets_chart(register, figures, "vi")
+    assert "chưa có số liệu" in targets.alt
+
+
+def test_nothing_due_yet_gives_no_agency_chart_and_a_burnup_at_zero():
+    register, figures = figures_of(register_text("nothing_due_yet"))
+    assert C.agency_chart(register, figures, "vi") is None
+    burnup = C.burnup_chart(register, figures, "vi")
+    assert "0 nhiệm vụ đã hoàn thành trong khi 0 nhiệm vụ đã đến hạn" in burnup.alt
+    assert [c.name for c in C.home_charts(register, figures, "vi")] == ["status", "groups", "blocs", "burnup",
+                                                                         "targets"]
+
+
+def test_no_targets_chart_without_a_measure():
+    register, figures = figures_of(register_text("no_reports"))
+    assert "targets" not in {c.name for c in C.home_charts(register, figures, "vi")}
+
+
+# --- the files ------------------------------------------------------------------------------------
+def test_svg_keeps_vietnamese_text_as_text_and_loads_nothing(small_rendered):
+    charts, base, _ = small_rendered
+    status = (base / "out" / "status.svg").read_text(encoding="utf-8")
+    assert ">Hoàn thành</text>" in status and ">Chưa triển khai, chưa quá hạn</text>" in status
+    assert "Đảng ủy xã Chiềng Cọ" in (base / "out" / "agencies.svg").read_text(encoding="utf-8")
+    for chart in charts:
+        path = base / "out" / chart.filename
+        assert svg_problems(path) == [], chart.name
+        assert path.stat().st_size < 20_000, chart.name
+
+
+def test_svg_size_is_the_one_the_page_reserves(small_rendered):
+    charts, base, _ = small_rendered
+    for chart in charts:
+        root = ET.parse(base / "out" / chart.filename).getroot()
+        assert (root.get("width"), root.get("height")) == (str(chart.width), str(chart.height))
+        assert root.get("viewBox") == f"0 0 {chart.width} {chart.height}"
+
+
+def test_same_data_gives_identical_bytes_across_caches_and_processes(small, small_rendered, tmp_path):
+    charts, base, _ = small_rendered
+    again = C.all_charts(*small, "vi")
+    assert [c.key for c in again] == [c.key for c in charts]
+    stats = C.render(again, tmp_path / "out", tmp_path / "cache", workers=2)  # drawn in a process pool
+    assert stats.drawn == len(charts)
+    for chart in charts:
+        assert (tmp_path / "out" / chart.filename).read_bytes() == (base / "out" / chart.filename).read_bytes()
+
+
+def test_cache_stays_outside_the_output_and_a_second_build_draws_nothing(small_rendered, tmp_path):
+    charts, base, first = small_rendered
+    assert first.drawn == len(charts)
+    cache = tmp_path / "cache"
+    shutil.copytree(base / "cache", cache)
+    stats = C.render(charts, tmp_path / "out", cache)
+    assert (stats.drawn, stats.reused) == (0, len(charts))
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(c.filename for c in charts)
+
+
+EDITS = [
+    # (what the editor changes, the charts that must be drawn again)
+    pytest.param("{date: 2021-04-30, status: in_progress, progress: 60, proposals: Đề nghị bổ sung vốn.}",
+                 "{date: 2021-04-30, status: in_progress, progress: 65, proposals: Đề nghị bổ sung vốn.}",
+                 {"task-4"}, id="progress of an overdue task"),
+    pytest.param("{date: 2021-05-31, status: in_progress, value: 13, note: Bản Hùn hiến 2.000 m² đất.}",
+                 "{date: 2021-05-31, status: in_progress, value: 15, note: Bản Hùn hiến 2.000 m² đất.}",
+                 {"task-8", "targets"}, id="value of a measure"),
+    pytest.param("    deadline: 2021-06-15\n",
+                 "    deadline: 2021-06-15\n    reports: [{date: 2021-05-20, status: done}]\n",
+                 {"status", "groups", "blocs", "burnup", "agencies"}, id="a task done"),
+    pytest.param("note: Gộp vào nhiệm vụ 8.", "note: Gộp vào nhiệm vụ số 8.", set(), id="a note only"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "redrawn"), EDITS)
+def test_after_an_edit_only_the_charts_that_show_it_are_drawn_again(old, new, redrawn, small_rendered, tmp_path):
+    charts, base, _ = small_rendered
+    text = SMALL.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    register, figures = figures_of(text.replace(old, new))
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    shutil.copytree(base / "cache", cache)
+    shutil.copytree(base / "out", out)
+    edited = C.all_charts(register, figures, "vi")
+    stats = C.render(edited, out, cache)
+    assert (stats.drawn, stats.reused) == (len(redrawn), len(edited) - len(redrawn))
+    changed = {c.name for c in edited if (out / c.filename).read_bytes() != (base / "out" / c.filename).read_bytes()}
+    assert changed == redrawn
+
+
+# --- style in one place ------------------------------------------------------------------------
+def test_palette_covers_every_status_and_overdue_with_a_hatch_or_label():
+    keys = set(STATUS_ORDER) | {"overdue"}
+    assert set(palette.STATUS_COLORS) == set(palette.STATUS_TEXT) == set(palette.STATUS_HATCHES) == keys
+    assert all(re.fullmatch(r"#[0-9A-F]{6}", c) for c in palette.STATUS_COLORS.values())
+    assert len(set(palette.STATUS_COLORS.values())) == len(keys)
+    assert "--status-in-progress: #0072B2;" in palette.css_variables()
+
+
+def test_chart_words_exist_in_both_languages_with_the_same_placeholders():
+    table = yaml.safe_load(C.TRANSLATIONS.read_text(encoding="utf-8"))
+    fields = string.Formatter()
+    for key, entry in table.items():
+        assert key.startswith("chart."), key
+        assert set(entry) == {"vi", "en"}, key
+        names = [{f for _, f, _, _ in fields.parse(entry[lang]) if f} for lang in ("vi", "en")]
+        assert names[0] == names[1], key
+
+
+def test_long_names_are_cut_to_fit_not_overflowing():
+    from generator.render import chart_kinds as K
+
+    name = "Ban Quản lý dự án đầu tư xây dựng công trình dân dụng và công nghiệp thành phố"
+    cut = K.fit(name, K.FONT, K.PLOT_W)
+    assert cut.endswith("…") and K.text_width(cut, K.FONT) <= K.PLOT_W
+    assert K.fit("Đô thị", K.FONT, K.PLOT_W) == "Đô thị"

@@ -1,0 +1,41 @@
+"""The CI workflows: the commands they run are the project's own, and the schedule is Vietnamese midnight."""
+
+from __future__ import annotations
+
+import yaml
+
+from tests.conftest import ROOT
+
+WORKFLOWS = ROOT / ".github" / "workflows"
+
+
+def _load(name: str) -> dict:
+    # PyYAML reads the key "on" as True (YAML 1.1); GitHub reads it as "on".
+    data = yaml.safe_load((WORKFLOWS / name).read_text(encoding="utf-8"))
+    data["on"] = data.pop(True)
+    return data
+
+
+def _runs(workflow: dict) -> list[str]:
+    return [step.get("run", "") for job in workflow["jobs"].values() for step in job.get("steps", [])]
+
+
+def test_pull_requests_validate_build_and_summarise_changes():
+    flow = _load("check.yml")
+    assert "pull_request" in flow["on"]
+    runs = "\n".join(_runs(flow))
+    for command in ("python -m generator validate", "python -m generator build", "python -m generator diff --since",
+                    "$GITHUB_STEP_SUMMARY"):
+        assert command in runs
+    uses = [s.get("uses", "") for s in flow["jobs"]["check"]["steps"]]
+    assert any(u.startswith("actions/upload-artifact@") for u in uses)
+    assert any(u.startswith("actions/cache@") for u in uses)
+
+
+def test_publishing_runs_on_merge_daily_after_vietnamese_midnight_and_by_hand():
+    flow = _load("publish.yml")
+    assert flow["on"]["push"]["branches"] == ["main"] and "workflow_dispatch" in flow["on"]
+    minute, hour = flow["on"]["schedule"][0]["cron"].split()[:2]
+    assert (int(hour) + 7) % 24 == 0 and int(minute) < 30  # just after 00:00 in UTC+7
+    uses = [s.get("uses", "") for job in flow["jobs"].values() for s in job.get("steps", [])]
+    assert any(u.startswith("actions/deploy-pages@") for u in uses)
