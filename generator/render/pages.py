@@ -128,7 +128,15 @@ def plan(site: Site) -> Iterator[Page]:
         })
     yield Page("attention.md.j2", "attention/index.md", attention(site))
     yield Page("changes.md.j2", "changes/index.md", {"history": site.history})
+    yield Page("messages.md.j2", "errors/index.md", {"messages": validation_messages(site.lang)})
     yield Page("open-data.md.j2", "open-data/index.md", {"data_files": data.FILES})
+
+
+def validation_messages(lang: str) -> list[tuple[str, str]]:
+    """Every validation message, as the catalogue for editors (from the translation table)."""
+    skip = {"msg.task_prefix", "msg.suggestion"}
+    return [(key.removeprefix("msg."), entry.get(lang) or entry["vi"])
+            for key, entry in i18n.table().items() if key.startswith("msg.") and key not in skip]
 
 
 def recent_reports(reg: Register, fig: Figures) -> list[dict[str, Any]]:
