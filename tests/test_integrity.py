@@ -1,0 +1,150 @@
+"""The example site as a whole: builds strict, reproducible, no broken link, no request to another
+host, and a build killed at any moment leaves the previous site as it was."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urlparse
+
+import pytest
+
+from generator.cli import main
+from tests.conftest import REGISTERS, ROOT
+
+EPOCH = "1622419200"
+
+
+def build(out: Path, register: Path = ROOT / "tasks.yaml") -> None:
+    assert main(["build", "--register", str(register), "--out", str(out)]) == 0
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory) -> Path:
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    out = tmp_path_factory.mktemp("example") / "site"
+    build(out)
+    return out
+
+
+def files(tree: Path) -> dict[str, bytes]:
+    return {p.relative_to(tree).as_posix(): p.read_bytes() for p in sorted(tree.rglob("*")) if p.is_file()}
+
+
+def test_example_has_every_page(example):
+    for page in ["index.html", "tasks/index.html", "attention/index.html", "agencies/index.html",
+                 "groups/index.html", "blocs/index.html", "open-data/index.html", "changes/index.html",
+                 "errors/index.html", "feed.xml", "data/tasks.csv", "data/summary.json"]:
+        assert (example / page).is_file(), page
+    assert len(list((example / "tasks").glob("*/index.html"))) == 100
+    assert len(list((example / "charts").glob("*.svg"))) >= 10
+
+
+def test_two_builds_are_byte_identical(example, tmp_path):
+    again = tmp_path / "again"
+    build(again)
+    first, second = files(example), files(again)
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        if tag == "a" and attrs.get("name"):
+            self.ids.add(attrs["name"])
+        for key in ("href", "src"):
+            if attrs.get(key):
+                self.links.append(attrs[key])
+
+
+def _parse(page: Path) -> _Links:
+    parser = _Links()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser
+
+
+def _target(site: Path, page: Path, link: str) -> tuple[Path, str]:
+    url, fragment = urldefrag(link)
+    url = url.split("?", 1)[0]
+    if not url:
+        return page, fragment
+    base = site if url.startswith("/") else page.parent  # 404.html links from the site root
+    path = (base / unquote(url).lstrip("/")).resolve()
+    if path.is_dir():
+        path = path / "index.html"
+    return path, fragment
+
+
+def test_no_broken_internal_link_or_anchor(example):
+    parsed = {p: _parse(p) for p in example.rglob("*.html")}
+    broken = []
+    for page, parser in parsed.items():
+        for link in parser.links:
+            if urlparse(link).scheme or link.startswith("//"):
+                continue
+            target, fragment = _target(example, page, link)
+            if not target.exists():
+                broken.append(f"{page.relative_to(example)} → {link}")
+            elif fragment and target.suffix == ".html":
+                ids = parsed[target].ids if target in parsed else _parse(target).ids
+                if unquote(fragment) not in ids:
+                    broken.append(f"{page.relative_to(example)} → {link} (anchor)")
+    assert broken == []
+
+
+FETCHING = re.compile(r"""(?:src|srcset|data)\s*=\s*["']?\s*(?:https?:)?//|<link[^>]+rel=["'][^"']*(?:stylesheet|preload|preconnect|icon|manifest|prefetch|dns-prefetch)[^>]*href=["']\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//|@import\s+["']?(?:https?:)?//""", re.I)
+KNOWN_THIRD_PARTIES = ("fonts.googleapis.com", "fonts.gstatic.com", "api.github.com", "cdn.jsdelivr.net",
+                       "unpkg.com", "cdnjs.cloudflare.com", "www.googletagmanager.com")
+
+
+def test_no_request_to_another_host(example):
+    offenders = []
+    for path in example.rglob("*"):
+        if path.suffix not in (".html", ".css", ".svg", ".js", ".xml"):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if path.suffix != ".js" and path.suffix != ".xml":
+            offenders += [f"{path.relative_to(example)}: {m.group(0)}" for m in FETCHING.finditer(text)]
+        if path.suffix in (".html", ".css"):
+            offenders += [f"{path.relative_to(example)}: {host}" for host in KNOWN_THIRD_PARTIES if host in text]
+    assert offenders == []
+
+
+def _snapshot(tree: Path) -> dict[str, bytes]:
+    return files(tree) if tree.exists() else {}
+
+
+@pytest.mark.parametrize("delay", [0.4, 1.2, 2.0, 3.0])
+def test_a_killed_build_leaves_the_previous_site_or_the_complete_new_one(tmp_path, delay):
+    small = REGISTERS / "valid" / "small.yaml"
+    changed = tmp_path / "tasks.yaml"
+    changed.write_text(small.read_text(encoding="utf-8").replace("Cải tạo chợ trung tâm", "Cải tạo chợ Sơn La"),
+                       encoding="utf-8")
+    out = tmp_path / "site"
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    subprocess.run([sys.executable, "-m", "generator", "build", "--register", str(small), "--out", str(out)],
+                   cwd=ROOT, env=env, check=True, capture_output=True)
+    old = _snapshot(out)
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--register", str(changed), "--out", str(out)],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    now = _snapshot(out)
+    if now != old:  # the build had finished: then the new site must be whole
+        assert now.keys() == old.keys()
+        assert "Cải tạo chợ Sơn La" in now["tasks/5/index.html"].decode("utf-8")
