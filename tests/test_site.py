@@ -186,3 +186,16 @@ def test_site_marker_and_english(tmp_path, site):
     text = text_of(out / "index.html")
     assert "Figures as of 31/05/2021" in text and "Done (1 early)" in text
     assert '<html lang="en"' in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_edit_link_points_to_the_task_line_when_repo_url_is_set(tmp_path):
+    register = tmp_path / "tasks.yaml"
+    register.write_text(SMALL.read_text(encoding="utf-8").replace(
+        "  as_of: 2021-05-31\n", "  as_of: 2021-05-31\n  repo_url: https://github.com/sonla/ket-luan-55\n"),
+        encoding="utf-8")
+    out = tmp_path / "site"
+    assert main(["build", "--register", str(register), "--out", str(out)]) == 0
+    html = (out / "tasks" / "4" / "index.html").read_text(encoding="utf-8")
+    line = next(i for i, text in enumerate(register.read_text(encoding="utf-8").splitlines(), 1)
+                if text.strip() == "- id: 4")
+    assert f'href="https://github.com/sonla/ket-luan-55/edit/main/tasks.yaml#L{line}"' in html
