@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import http.server
 import sys
 import threading
@@ -19,6 +20,7 @@ from .build import PROJECT
 
 WATCHED = ("content", "site_templates", "mkdocs.yml")
 POLL_SECONDS = 0.5
+REBUILDING = "rebuilding:"  # followed by the Unix time the change was seen
 
 
 def snapshot(paths: list[Path]) -> dict[Path, float]:
@@ -36,13 +38,13 @@ def snapshot(paths: list[Path]) -> dict[Path, float]:
 def serve(register: str, as_of: dt.date | None, port: int, out: Path | None = None) -> int:
     from .cli import main
 
-    out = out or PROJECT / ".cache" / "preview"
+    out = out or Path(os.environ.get("GENERATOR_PREVIEW_DIR") or PROJECT / ".cache" / "preview")
     args = ["build", "--register", register, "--out", str(out)] + (["--as-of", as_of.isoformat()] if as_of else [])
     main(args)
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"http://127.0.0.1:{port}/  (Ctrl+C)", file=sys.stderr)
+    print(f"http://127.0.0.1:{port}/  (Ctrl+C)", file=sys.stderr, flush=True)
     watched = [Path(register)] + [PROJECT / w for w in WATCHED]
     before = snapshot(watched)
     try:
@@ -51,6 +53,7 @@ def serve(register: str, as_of: dt.date | None, port: int, out: Path | None = No
             now = snapshot(watched)
             if now != before:
                 before = now
+                print(f"{REBUILDING} {time.time():.3f}", file=sys.stderr, flush=True)
                 main(args)
     except KeyboardInterrupt:
         server.shutdown()

@@ -24,13 +24,21 @@ def git(repo: Path, *args: str) -> None:
                         "GIT_COMMITTER_DATE": "2021-06-01T09:00:00+07:00", "PATH": "/usr/bin:/bin"})
 
 
+NEW_TASK = """  - id: 9
+    title: Trồng 1.000 cây xanh trên các tuyến phố
+    group: do-thi
+    lead: phong-qldt
+    deadline: 2021-11-30
+"""
+
+
 @pytest.fixture
 def repo(tmp_path) -> Path:
-    """A project with three commits: the register, a moved deadline and a new report, then a README."""
+    """A project whose register has four commits: the first version, an added task, a new report,
+    and a moved deadline; then an unrelated commit."""
     project = tmp_path / "project"
     project.mkdir()
-    for name in ("mkdocs.yml",):
-        shutil.copy(ROOT / name, project / name)
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     shutil.copytree(ROOT / "content", project / "content")
     register = project / "tasks.yaml"
     text = SMALL.read_text(encoding="utf-8")
@@ -38,10 +46,15 @@ def repo(tmp_path) -> Path:
     git(project, "init", "-q")
     git(project, "add", ".")
     git(project, "commit", "-qm", "Sổ nhiệm vụ ban đầu")
-    register.write_text(text.replace("deadline: 2021-03-31", "deadline: 2021-07-31").replace(
-        "progress: 60, proposals: Đề nghị bổ sung vốn.}",
-        "progress: 60, proposals: Đề nghị bổ sung vốn.}\n      - {date: 2021-05-30, status: in_progress, progress: 70}"),
-        encoding="utf-8")
+    text += NEW_TASK
+    register.write_text(text, encoding="utf-8")
+    git(project, "commit", "-qam", "Thêm nhiệm vụ 9")
+    text = text.replace("progress: 60, proposals: Đề nghị bổ sung vốn.}",
+                        "progress: 60, proposals: Đề nghị bổ sung vốn.}\n"
+                        "      - {date: 2021-05-30, status: in_progress, progress: 70}")
+    register.write_text(text, encoding="utf-8")
+    git(project, "commit", "-qam", "Báo cáo tháng 5 nhiệm vụ 4")
+    register.write_text(text.replace("deadline: 2021-03-31", "deadline: 2021-07-31"), encoding="utf-8")
     git(project, "commit", "-qam", "Dời hạn nhiệm vụ 4")
     (project / "README.md").write_text("x", encoding="utf-8")
     git(project, "add", "README.md")
@@ -52,9 +65,10 @@ def repo(tmp_path) -> Path:
 def test_history_lists_commits_that_touched_the_register(repo):
     found = history.load_history(repo / "tasks.yaml")
     assert found.available
-    assert [r.commit.subject for r in found.revisions] == ["Dời hạn nhiệm vụ 4", "Sổ nhiệm vụ ban đầu"]
-    kinds = {c.kind for c in found.revisions[0].changes}
-    assert kinds == {"deadline_moved", "report_added"}
+    assert [r.commit.subject for r in found.revisions] == ["Dời hạn nhiệm vụ 4", "Báo cáo tháng 5 nhiệm vụ 4",
+                                                           "Thêm nhiệm vụ 9", "Sổ nhiệm vụ ban đầu"]
+    assert [[c.kind for c in r.changes] for r in found.revisions] == [
+        ["deadline_moved"], ["report_added"], ["task_added"], []]
     moves = found.deadline_moves(4)
     assert [(c.old, c.new) for _, c in moves] == [("2021-03-31", "2021-07-31")]
 
@@ -65,7 +79,7 @@ def test_blobs_are_read_once_then_cached(repo, tmp_path, monkeypatch):
     monkeypatch.setattr(history, "read_blobs", lambda r, blobs: reads.append(len(blobs)) or real(r, blobs))
     history.load_history(repo / "tasks.yaml", tmp_path / "cache")
     history.load_history(repo / "tasks.yaml", tmp_path / "cache")
-    assert reads == [2, 0]
+    assert reads == [4, 0]
 
 
 def test_site_shows_the_change_log_and_the_moved_deadline(repo, tmp_path):
@@ -73,6 +87,7 @@ def test_site_shows_the_change_log_and_the_moved_deadline(repo, tmp_path):
     assert main(["build", "--register", str(repo / "tasks.yaml"), "--out", str(out)]) == 0
     log = (out / "changes" / "index.html").read_text(encoding="utf-8")
     assert "Dời hạn nhiệm vụ 4" in log and "thời hạn được dời từ 31/03/2021 sang 31/07/2021" in log
+    assert "Thêm nhiệm vụ 9: Trồng 1.000 cây xanh" in log and "báo cáo mới ngày 30/05/2021" in log
     task = (out / "tasks" / "4" / "index.html").read_text(encoding="utf-8")
     assert "Thời hạn ban đầu: 31/03/2021" in task
     assert "dời thời hạn từ 31/03/2021 sang 31/07/2021" in task
@@ -117,7 +132,7 @@ def test_atom_feed_is_valid_with_stable_ids(repo, tmp_path):
 
 def test_diff_since_a_revision_puts_the_moved_deadline_first(repo, capsys, monkeypatch):
     monkeypatch.chdir(repo)
-    assert main(["diff", "--since", "HEAD~2", "--markdown"]) == 0
+    assert main(["diff", "--since", "HEAD~4", "--markdown"]) == 0
     out = capsys.readouterr().out
     assert out.index("Thời hạn bị dời") < out.index("Thay đổi khác")
     assert "31/03/2021 sang 31/07/2021" in out
