@@ -189,7 +189,12 @@ def _run_mkdocs(config_path: Path, strict: bool) -> None:
 
 
 def _swap(new: Path, out: Path) -> None:
-    """Replace ``out`` by ``new`` with two renames on the same filesystem."""
+    """Replace ``out`` by ``new``. Where the kernel can exchange two paths in one step
+    (Linux ``renameat2(RENAME_EXCHANGE)``) there is no moment without a site; elsewhere
+    two renames leave a window of microseconds."""
+    if out.exists() and _exchange(new, out):
+        shutil.rmtree(new, ignore_errors=True)  # ``new`` now holds the previous site
+        return
     old = None
     if out.exists():
         old = out.with_name(f".{out.name}-old-{os.getpid()}")
@@ -202,6 +207,21 @@ def _swap(new: Path, out: Path) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths; False where the system cannot."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
 
 
 __all__ = ["BuildError", "BuildOptions", "BuildReport", "build", "check_out_dir", "derive"]
