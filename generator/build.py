@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from . import history, i18n
+from . import history, i18n, palette
 from .derive import Figures, derive
 from .model import Register
 from .render import data as data_files
@@ -109,6 +109,7 @@ def _copy_sources(project: Path, docs: Path) -> None:
     else:
         docs.mkdir(parents=True)
     shutil.copytree(pages.TEMPLATES / "assets", docs / "assets", dirs_exist_ok=True)
+    (docs / "assets" / "palette.css").write_text(palette.css_variables(), encoding="utf-8")
 
 
 def _charts(site: pages.Site, docs: Path, options: BuildOptions, report: BuildReport) -> None:
@@ -164,7 +165,7 @@ def _write_config(staging: Path, docs: Path, register: Register, options: BuildO
         "nav": navigation(register, docs),
         "theme": {"language": register.meta.language,
                   "custom_dir": str((pages.TEMPLATES / "overrides").resolve())},
-        "extra_css": ["assets/site.css"],
+        "extra_css": ["assets/palette.css", "assets/site.css"],
         "extra_javascript": ["assets/tables.js"],
         "extra": {"feed_title": i18n.t("ui.feed.title", register.meta.language)},
     }

@@ -30,7 +30,7 @@ def t(key: str, lang: str = "vi", /, **args: object) -> str:
     """The text for ``key`` in ``lang`` with its placeholders filled."""
     entry = table()[key]
     text = entry.get(lang) or entry["vi"]
-    return text.format(**args) if args else text
+    return text.format(**args)
 
 
 def has(key: str) -> bool:

@@ -51,7 +51,7 @@ STATUS_TEXT = {
 STATUS_HATCHES = {
     "done": "",
     "in_progress": "",
-    "not_started": "||",
+    "not_started": "|",
     "paused": "\\\\",
     "cancelled": "--",
     "overdue": "xx",

@@ -91,7 +91,7 @@ def fit(text: str, size: float, width: float, bold: bool = False) -> str:
 ROW_STATUS = 56
 ROW_STACK = 58
 ROW_SCORE = 50
-ROW_TARGET = 78
+ROW_TARGET = 68
 LEGEND_LINE = 22
 SECOND_LINE = 19
 PLOT_H = 210
@@ -167,7 +167,8 @@ class Canvas:
 
     def text(self, x: float, y: float, s: str, size: float = FONT, color: str = P.INK, ha: str = "left",
              va: str = "baseline", bold: bool = False, **kw: Any) -> None:
-        self.ax.text(x, y, s, fontsize=size, color=color, ha=ha, va=va,
+        # parse_math=False: a "$" in a name is a dollar sign, not TeX
+        self.ax.text(x, y, s, fontsize=size, color=color, ha=ha, va=va, parse_math=False,
                      fontweight="bold" if bold else "normal", **kw)
 
     def line(self, xs: list[float], ys: list[float], color: str, width: float = 1.0, **kw: Any) -> None:
@@ -246,7 +247,7 @@ def _time_axes(c: Canvas, d: dict, top: float) -> tuple[Scale, Scale, float, flo
     right = WIDTH - PAD - 4
     bottom = top + PLOT_H
     x = Scale(_day(d["x_range"][0]), _day(d["x_range"][1]), left, right)
-    y = Scale(y_ticks[0][0], y_ticks[-1][0], bottom, top + 18)
+    y = Scale(y_ticks[0][0], y_ticks[-1][0], bottom, top + 30)  # room above for the markers' labels
     for value, label in y_ticks:
         py = y(value)
         c.line([left, right], [py, py], P.RULE if value != y_ticks[0][0] else P.INK_SOFT, 1)
@@ -384,24 +385,23 @@ def draw_scores(data: tuple) -> bytes:
 
 
 def draw_targets(data: tuple) -> bytes:
-    """A bullet per measure: the track up to the target, the baseline, the latest value."""
+    """A bullet per measure: the track from the baseline (left edge) to the target (the red mark), the latest
+    value as a bar; a value past the target runs on (up to a quarter more, then an arrow)."""
     d = dict(data)
     c = Canvas(*size("targets", data))
     reach = max(1.0, d["reach"])
     x = Scale(0, reach, PAD, WIDTH - PAD - 6)
     y = TOP
-    for label, baseline, value, figure in d["rows"]:
+    for label, value, figure in d["rows"]:
         c.text(PAD, y + 16, fit(label, FONT, PLOT_W), FONT)
-        bar_y = y + 24
-        c.rect(PAD, bar_y, x(1) - PAD, 20, P.TRACK)
-        if baseline > 0:
-            c.rect(PAD, bar_y, x(min(baseline, reach)) - PAD, 20, P.RULE)
+        bar_y = y + 23
+        c.rect(PAD, bar_y, x(1) - PAD, 16, P.TRACK)
         if value is not None:
-            c.rect(PAD, bar_y + 5, max(x(min(max(value, 0), reach)) - PAD, 2), 10, P.LINE_VALUE)
+            c.rect(PAD, bar_y + 3, max(x(min(max(value, 0), reach)) - PAD, 2), 10, P.LINE_VALUE)
             if value > reach:
-                c.text(WIDTH - PAD, bar_y + 10, "▸", SMALL, color=P.LINE_VALUE, ha="right", va="center")
-        c.line([x(1), x(1)], [bar_y - 3, bar_y + 23], P.MARK_TARGET, 3)
-        c.text(PAD, y + 62, fit(figure, SMALL, PLOT_W), SMALL, color=P.INK if value is not None else P.INK_SOFT)
+                c.text(WIDTH - PAD, bar_y + 8, "▸", SMALL, color=P.LINE_VALUE, ha="right", va="center")
+        c.line([x(1), x(1)], [bar_y - 3, bar_y + 19], P.MARK_TARGET, 3)
+        c.text(PAD, y + 57, fit(figure, SMALL, PLOT_W), SMALL, color=P.INK if value is not None else P.INK_SOFT)
         y += ROW_TARGET
     return c.svg()
 
@@ -429,18 +429,32 @@ def draw_burnup(data: tuple) -> bytes:
     for value, label, color in ((d["due_now"], d["due_now_text"], P.LINE_DUE),
                                 (d["done_now"], d["done_now_text"], P.LINE_DONE)):
         c.ax.plot([x(as_of)], [y(value)], marker="o", markersize=7, color=color, markeredgecolor=P.CARD)
-    # the figures at the as-of date beside the dots: the higher above, the lower below, or one line if equal
+    # the figures at the as-of date beside their dots, pushed apart so that they never overlap
     due, done = (d["due_now"], d["due_now_text"]), (d["done_now"], d["done_now_text"])
     high, low = (due, done) if due[0] >= done[0] else (done, due)
-    labels = [(high[0], high[1] + " · " + low[1], -8)] if high[0] == low[0] else [(high[0], high[1], -8),
-                                                                                  (low[0], low[1], 19)]
-    for value, text, dy in labels:
+    if high[0] == low[0]:
+        labels = [(y(high[0]) - 12, high[1] + " · " + low[1])]
+    else:
+        y_hi, y_lo = y(high[0]), y(low[0])
+        if y_lo - y_hi < 20:
+            mid = (y_hi + y_lo) / 2
+            y_hi, y_lo = mid - 10, mid + 10
+        labels = [(y_hi, high[1]), (y_lo, low[1])]
+    shift = max(0.0, labels[-1][0] - (bottom - 10)) or -max(0.0, top + 30 - labels[0][0])
+    labels = [(py - shift, text) for py, text in labels]
+    for py, text in labels:
         w = text_width(text, SMALL, bold=True)
-        px, ha = (x(as_of) - 7, "right") if x(as_of) + 7 + w > WIDTH - PAD else (x(as_of) + 7, "left")
-        c.text(px, y(value) + dy, text, SMALL, bold=True, ha=ha, bbox=_HALO)
+        px, ha = (x(as_of) - 8, "right") if x(as_of) + 8 + w > WIDTH - PAD else (x(as_of) + 8, "left")
+        c.text(px, py, text, SMALL, bold=True, ha=ha, va="center_baseline", bbox=_HALO)
     if d["due"] and _day(d["due"][-1][0]) > as_of:
         total = d["due"][-1][1]
-        c.text(WIDTH - PAD - 4, y(total) - 7, d["due_end_text"], SMALL, bold=True, ha="right", bbox=_HALO)
+        # above the end of the line, or under it when the as-of date's label is in the way
+        as_of_right = x(as_of) + 4 + text_width(d["as_of_label"], SMALL, bold=True)
+        if as_of_right > WIDTH - PAD:
+            as_of_right = x(as_of)
+        clear = as_of_right + 10 < WIDTH - PAD - 4 - text_width(d["due_end_text"], SMALL, bold=True)
+        c.text(WIDTH - PAD - 4, y(total) + (-7 if clear else 19), d["due_end_text"], SMALL, bold=True, ha="right",
+               bbox=_HALO)
     return c.svg()
 
 
@@ -478,7 +492,8 @@ def draw_series(data: tuple) -> bytes:
         dy = 18 if ys[-1] < top + 34 else -9
         c.text(px, ys[-1] + dy, last, SMALL, bold=True, ha=ha, bbox=_HALO)
     else:
-        c.text((left + right) / 2, (top + bottom) / 2 + 10, d["empty_label"], FONT, color=P.INK_SOFT, ha="center")
+        c.text((left + right) / 2, (top + bottom) / 2 + 10, d["empty_label"], FONT, color=P.INK_SOFT, ha="center",
+               bbox=_HALO)
     return c.svg()
 
 

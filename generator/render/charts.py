@@ -24,12 +24,12 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import metadata
 from pathlib import Path
 
-import yaml
 
 from .. import i18n, palette
 from ..derive import Figures, TaskFigures
@@ -39,30 +39,17 @@ from .chart_kinds import CATEGORIES
 
 STYLE_VERSION = "1"  # bump to redraw every chart after a change the code hash cannot see
 SERIAL_LIMIT = 2  # at most this many charts to draw: no process pool (its start-up costs more)
-TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations_charts.yaml"
 
 
 # --- words -----------------------------------------------------------------------------------
-@lru_cache(maxsize=1)
-def _words() -> dict[str, dict[str, str]]:
-    with TRANSLATIONS.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle) or {}
-
-
-def t(key: str, lang: str, /, **args: object) -> str:
-    """The chart words first, then the site's table (until the two are merged)."""
-    entry = _words().get(key)
-    if entry is None:
-        return i18n.t(key, lang, **args)
-    text = entry.get(lang) or entry["vi"]
-    return text.format(**args) if args else text
+t = i18n.t
 
 
 def _n(value: float | int | None, lang: str, decimals: int = 0) -> str:
     return i18n.number(value, lang, decimals)
 
 
-def _join(parts: list[str], lang: str, limit: int = 8) -> str:
+def _join(parts: list[str], limit: int = 8) -> str:
     """Parts of an alt text; a long list keeps its first and last few."""
     if len(parts) > limit:
         parts = parts[:3] + ["…"] + parts[-3:]
@@ -79,7 +66,7 @@ class Chart:
     caption: str  # short title shown above the chart
     table: tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]  # (headers, rows), formatted strings
 
-    @property
+    @cached_property
     def key(self) -> str:
         """sha256 of what the picture depends on (not of the alt text, caption or table)."""
         payload = json.dumps([self.kind, self.data, STYLE_VERSION, _code_digest(), _mpl_version()],
@@ -199,7 +186,7 @@ def tally_chart(register: Register, figures: Figures, lang: str, by: str) -> Cha
     return Chart(
         name=by, kind="stacked",
         data=(("legend", tuple((cat, t(f"status.{cat}", lang)) for cat in present)), ("rows", tuple(rows))),
-        alt=t(f"chart.alt.{by}", lang, parts=_join(parts, lang)),
+        alt=t(f"chart.alt.{by}", lang, parts=_join(parts)),
         caption=t(f"chart.caption.{by}", lang),
         table=(headers, tuple(table_rows)),
     )
@@ -271,7 +258,8 @@ def _table_days(start: dt.date, end: dt.date, as_of: dt.date) -> list[dt.date]:
 
 
 def targets_chart(register: Register, figures: Figures, lang: str) -> Chart | None:
-    """Each measure's latest value against its target, normalised per row so that the target is 1."""
+    """Each measure's latest value against its target, normalised per row: 0 at the baseline, 1 at the target
+    (so that a bar's length is the task's progress)."""
     measured = [task for task in register.tasks if task.measure is not None]
     if not measured:
         return None
@@ -279,13 +267,7 @@ def targets_chart(register: Register, figures: Figures, lang: str) -> Chart | No
     reach = 1.0
     for task in measured:
         m, f = task.measure, figures.tasks[task.id]
-        lo = min(0.0, m.baseline)
-        span = m.target - lo
-
-        def pos(v: float, lo: float = lo, span: float = span) -> float:
-            return round((v - lo) / span, 4)
-
-        value = None if f.value is None else pos(f.value)
+        value = None if f.value is None else round((f.value - m.baseline) / (m.target - m.baseline), 4)
         if value is not None:
             reach = max(reach, min(value, 1.25))
         latest = i18n.quantity(f.value, m.unit, lang)
@@ -295,18 +277,20 @@ def targets_chart(register: Register, figures: Figures, lang: str) -> Chart | No
         if f.value is None:
             figure = f"{t('chart.no_value', lang)} · {t('chart.target', lang, value=target)}"
         else:
-            figure = t("chart.target_value", lang, value=latest, target=target, progress=progress)
+            short = latest if m.unit.strip() == "%" else _n(f.value, lang, 1)
+            figure = t("chart.target_value", lang, value=short, target=target, progress=progress)
         if m.baseline:
             figure += " · " + t("chart.baseline", lang, value=baseline)
-        rows.append((t("chart.task_label", lang, id=task.id, title=task.title), pos(m.baseline), value, figure))
-        table_rows.append((t("chart.task_label", lang, id=task.id, title=task.title), baseline, latest, target, progress))
+        label = t("chart.task_label", lang, id=task.id, title=task.title)
+        rows.append((label, value, figure))
+        table_rows.append((label, baseline, latest, target, progress))
         parts.append(t("chart.alt.target", lang, id=task.id,
                        value=latest if f.value is not None else t("chart.no_value", lang),
                        target=target, progress=progress))
     return Chart(
         name="targets", kind="targets",
         data=(("rows", tuple(rows)), ("reach", reach)),
-        alt=t("chart.alt.targets", lang, parts=_join(parts, lang)),
+        alt=t("chart.alt.targets", lang, parts=_join(parts)),
         caption=t("chart.caption.targets", lang),
         table=((t("chart.col.task", lang), t("chart.col.baseline", lang), t("chart.col.latest", lang),
                 t("chart.col.target", lang), t("chart.col.progress", lang)), tuple(table_rows)),
@@ -334,7 +318,8 @@ def agency_chart(register: Register, figures: Figures, lang: str) -> Chart | Non
                          t("chart.score_grade", lang, score=score, grade=a.grade) if a.grade else score))
             key = "chart.alt.agency_grade" if a.grade else "chart.alt.agency"
             parts.append(t(key, lang, name=agency.name, score=score, grade=a.grade))
-        table_rows.append((agency.name, score, a.grade or "—", f"{_n(a.lead.on_time, lang)} / {_n(a.lead.due, lang)}"))
+        on_time_due = f"{_n(a.lead.on_time, lang)} / {_n(a.lead.due, lang)}"
+        table_rows.append((agency.name, score, a.grade or "—", on_time_due))
     grading = register.meta.grading
     bands = []
     for i, grade in enumerate(grading):
@@ -345,7 +330,7 @@ def agency_chart(register: Register, figures: Figures, lang: str) -> Chart | Non
     # band boundaries, 0 and 100 % (unless a boundary is so close to 100 that the labels would collide)
     mins = {lo for _, lo, _ in bands}
     ticks = sorted({0.0, *mins, *([100.0] if all(v <= 85 for v in mins) else [])}) if bands else [0.0, 50.0, 100.0]
-    alt_parts = _join(parts, lang)
+    alt_parts = _join(parts)
     if unscored:
         alt_parts += "; " + t("chart.alt.no_score", lang, count=_n(unscored, lang))
     return Chart(
@@ -384,8 +369,9 @@ def task_chart(task: Task, task_figures: TaskFigures, lang: str) -> Chart | None
     def fmt(v: float | None) -> str:
         return i18n.quantity(v, m.unit, lang) if m is not None else i18n.percent(v, lang)
 
-    dates = [day for day, _ in points] + [task.deadline]
+    dates = [r.date for r in f.reports] + [task.deadline]
     first, last = min(dates), max(dates)
+    first = min(first, last - dt.timedelta(days=60))  # a few weeks at least, so that the dates read
     pad = max(7, (last - first).days // 25)
     x_range = (first - dt.timedelta(days=pad), last + dt.timedelta(days=pad))
     values = [v for _, (v, _) in points]
@@ -400,7 +386,7 @@ def task_chart(task: Task, task_figures: TaskFigures, lang: str) -> Chart | None
     point_texts = [t("chart.alt.point", lang, value=fmt(v), date=i18n.date(day, lang)) for day, (v, _) in points]
     mode = "value" if m is not None else "progress"
     alt_args = {"id": task.id, "deadline": i18n.date(task.deadline, lang),
-                "points": _join(point_texts, lang) if points else t("chart.alt.no_points", lang)}
+                "points": _join(point_texts) if points else t("chart.alt.no_points", lang)}
     if m is not None:
         alt_args["target"] = fmt(m.target)
     return Chart(
@@ -529,8 +515,11 @@ def _draw_all(jobs: list[tuple[str, str, tuple]], workers: int | None) -> Iterab
     if len(jobs) <= SERIAL_LIMIT or cores <= 1:
         return [_draw_job(job) for job in jobs]
     cores = min(cores, len(jobs))
-    with ProcessPoolExecutor(max_workers=cores) as pool:
-        return list(pool.map(_draw_job, jobs, chunksize=max(1, len(jobs) // (cores * 4))))
+    try:
+        with ProcessPoolExecutor(max_workers=cores) as pool:
+            return list(pool.map(_draw_job, jobs, chunksize=max(1, len(jobs) // (cores * 4))))
+    except (OSError, BrokenProcessPool):  # no processes to be had here (a sandbox, no /dev/shm): draw in turn
+        return [_draw_job(job) for job in jobs]
 
 
 def _copy_if_changed(source: Path, target: Path) -> None:

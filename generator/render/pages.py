@@ -135,7 +135,7 @@ def plan(site: Site) -> Iterator[Page]:
 def validation_messages(lang: str) -> list[tuple[str, str]]:
     """Every validation message, as the catalogue for editors (from the translation table)."""
     skip = {"msg.task_prefix", "msg.suggestion"}
-    return [(key.removeprefix("msg."), entry.get(lang) or entry["vi"])
+    return [(key.removeprefix("msg."), (entry.get(lang) or entry["vi"]).replace("{{", "{").replace("}}", "}"))
             for key, entry in i18n.table().items() if key.startswith("msg.") and key not in skip]
 
 
