@@ -155,7 +155,12 @@ def ranked_agencies(site: Site) -> list[dict[str, Any]]:
         score = site.figures.by_agency[agency.id].score
         return (score is None, -(score or 0), agency.name)
 
-    return [{"agency": a, "a": site.figures.by_agency[a.id]} for a in sorted(agencies, key=order)]
+    ranked = sorted(agencies, key=order)
+    scores = [site.figures.by_agency[a.id].score for a in ranked]
+    # Equal scores share a rank (1, 1, 3, ...); agencies with nothing due have none.
+    return [{"agency": a, "a": site.figures.by_agency[a.id],
+             "rank": None if score is None else 1 + sum(1 for s in scores if s is not None and s > score)}
+            for a, score in zip(ranked, scores)]
 
 
 def attention(site: Site) -> dict[str, Any]:
