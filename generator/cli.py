@@ -77,6 +77,14 @@ def load_and_validate(path: str, as_of: dt.date | None) -> Result | int:
     return result
 
 
+def valid_register(path: str, as_of: dt.date | None) -> Result | int:
+    """A valid register's result, or the exit code when it is unreadable or invalid."""
+    result = load_and_validate(path, as_of)
+    if isinstance(result, int):
+        return result
+    return result if result.ok else EXIT_INVALID
+
+
 def print_problems(problems: list[Problem], path: str, lang: str) -> None:
     for p in problems:
         print(i18n.format_problem(p, path, lang), file=sys.stderr)
@@ -93,11 +101,9 @@ def print_annotations(problems: list[Problem], path: str, lang: str) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    result = load_and_validate(args.path, args.as_of)
+    result = valid_register(args.path, args.as_of)
     if isinstance(result, int):
         return result
-    if not result.ok:
-        return EXIT_INVALID
     from .derive import derive
 
     assert result.register is not None and result.as_of is not None
@@ -113,11 +119,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .build import BuildError, BuildOptions, build
     from .derive import derive
 
-    result = load_and_validate(args.register, args.as_of)
+    result = valid_register(args.register, args.as_of)
     if isinstance(result, int):
         return result
-    if not result.ok:
-        return EXIT_INVALID
     assert result.register is not None and result.as_of is not None
     lang = result.language
     out = Path(args.out)
@@ -154,16 +158,14 @@ def cmd_diff(args: argparse.Namespace) -> int:
         if shown.returncode != 0:
             print(shown.stderr.decode("utf-8", "replace").strip(), file=sys.stderr)
             return EXIT_USAGE
-        old = validate(load_bytes(shown.stdout, f"{args.since}:{args.new}"), None)
-        print_problems(old.problems, f"{args.since}:{args.new}", old.language)
+        checked = validate(load_bytes(shown.stdout, f"{args.since}:{args.new}"), None)
+        print_problems(checked.problems, f"{args.since}:{args.new}", checked.language)
+        old: Result | int = checked if checked.ok else EXIT_INVALID
     else:
-        old = load_and_validate(args.old, None)
-    new = load_and_validate(args.new, None)
-    for result in (old, new):
-        if isinstance(result, int):
-            return result
-        if not result.ok:
-            return EXIT_INVALID
+        old = valid_register(args.old, None)
+    new = valid_register(args.new, None)
+    if isinstance(old, int) or isinstance(new, int):
+        return old if isinstance(old, int) else new  # type: ignore[return-value]
     lang = new.language
     changes = diff.diff(old.register, new.register)
     if args.markdown:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from generator.load import Mapping, Scalar, Sequence, load_bytes, load_text
 from generator.validate import validate
 from tests.conftest import REGISTERS
+from tests.strategies import mutated
 
 SMALL = (REGISTERS / "valid" / "small.yaml").read_text(encoding="utf-8")
 
@@ -48,37 +49,8 @@ def test_very_long_line():
     assert "text_too_long" in {p.code for p in result.problems}
 
 
-LINES = SMALL.splitlines()
-
-
-@st.composite
-def mutated_register(draw) -> str:
-    """The small register with lines deleted, duplicated, swapped or retyped."""
-    lines = list(LINES)
-    for _ in range(draw(st.integers(1, 6))):
-        i = draw(st.integers(0, len(lines) - 1))
-        action = draw(st.sampled_from(["delete", "duplicate", "retype", "swap", "indent"]))
-        if action == "delete":
-            del lines[i]
-        elif action == "duplicate":
-            lines.insert(i, lines[i])
-        elif action == "swap":
-            j = draw(st.integers(0, len(lines) - 1))
-            lines[i], lines[j] = lines[j], lines[i]
-        elif action == "indent":
-            lines[i] = " " * draw(st.integers(0, 3)) + lines[i]
-        elif ":" in lines[i]:
-            key = lines[i].split(":", 1)[0]
-            value = draw(st.sampled_from(["", " 12", " -3", " abc", " 2021-02-30", " 31/12/2021", " [1, 2]",
-                                          " {a: 1}", " null", " true", " 1e999", " .nan", " '", " *x", " &y z"]))
-            lines[i] = key + ":" + value
-        if not lines:
-            break
-    return "\n".join(lines) + "\n"
-
-
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(mutated_register())
+@given(mutated(SMALL.splitlines()))
 def test_mutated_registers_give_problems_or_a_model_never_an_exception(text):
     result = validate(load_text(text))
     assert result.ok or result.problems
