@@ -15,7 +15,9 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 from pathlib import Path
 
 import yaml
@@ -23,12 +25,14 @@ import yaml
 from . import history, i18n, palette
 from .derive import Figures, derive
 from .model import Register
+from .progress import Progress
 from .render import data as data_files
 from .render import feed
 from .render import pages
 
 PROJECT = Path(__file__).resolve().parents[1]
 MARKER = ".transparency-site"  # written into every site we build, so we only ever replace our own output
+T = TypeVar("T")
 CONTENT_ORDER = ("about.md", "methodology.md", "editors.md")
 
 
@@ -43,6 +47,7 @@ class BuildOptions:
     project: Path = PROJECT
     cache: Path | None = None
     strict: bool = True
+    progress: Progress | None = None
 
 
 @dataclass
@@ -76,17 +81,18 @@ def build(register: Register, figures: Figures, options: BuildOptions) -> BuildR
     try:
         docs = staging / "docs"
         lang = register.meta.language
-        _timed(report, "copy", lambda: _copy_sources(options.project, docs))
+        stage = _Stages(report, options.progress)
+        stage("copy", _copy_sources, options.project, docs)
         cache = options.cache or options.project / ".cache"
-        found = _timed(report, "history", lambda: history.load_history(options.register_path, cache / "history"))
+        found = stage("history", history.load_history, options.register_path, cache / "history")
         site = pages.Site(register, figures, lang, edit_base=_edit_base(register, options), history=found)
-        _timed(report, "charts", lambda: _charts(site, docs, options, report))
-        written = _timed(report, "pages", lambda: pages.render(site, docs))
-        _timed(report, "data", lambda: data_files.write(register, figures, options.register_path, docs / "data"))
-        _timed(report, "feed", lambda: feed.write(site, found, docs / "feed.xml"))
+        stage("charts", _charts, site, docs, options, report)
+        written = stage("pages", pages.render, site, docs)
+        stage("data", data_files.write, register, figures, options.register_path, docs / "data")
+        stage("feed", feed.write, site, found, docs / "feed.xml")
         report.pages = len(written)
         config = _write_config(staging, docs, register, options)
-        _timed(report, "mkdocs", lambda: _run_mkdocs(config, options.strict))
+        stage("mkdocs", _run_mkdocs, config, options.strict)
         (staging / "site" / MARKER).write_text("built by python -m generator\n", encoding="utf-8")
         _swap(staging / "site", options.out)
     finally:
@@ -95,11 +101,19 @@ def build(register: Register, figures: Figures, options: BuildOptions) -> BuildR
     return report
 
 
-def _timed(report: BuildReport, stage: str, work):  # type: ignore[no-untyped-def]
-    started = time.perf_counter()
-    result = work()
-    report.stages[stage] = time.perf_counter() - started
-    return result
+class _Stages:
+    """Runs each stage, timing it into the report and telling the progress display."""
+
+    def __init__(self, report: BuildReport, progress: Progress | None) -> None:
+        self.report, self.progress = report, progress
+
+    def __call__(self, name: str, work: Callable[..., T], *args: object) -> T:
+        started = time.perf_counter()
+        result = work(*args)
+        self.report.stages[name] = time.perf_counter() - started
+        if self.progress is not None:
+            self.progress.stage_done(name, self.report.stages[name])
+        return result
 
 
 def _copy_sources(project: Path, docs: Path) -> None:

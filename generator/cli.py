@@ -118,6 +118,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     from .build import BuildError, BuildOptions, build
     from .derive import derive
+    from .progress import Progress
 
     result = valid_register(args.register, args.as_of)
     if isinstance(result, int):
@@ -125,12 +126,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     assert result.register is not None and result.as_of is not None
     lang = result.language
     out = Path(args.out)
+    progress = Progress()
     try:
         report = build(result.register, derive(result.register, result.as_of.date),
-                       BuildOptions(Path(args.register), out))
+                       BuildOptions(Path(args.register), out, progress=progress))
     except BuildError as exc:
         print(i18n.t("cli.build_failed", lang, reason=str(exc)), file=sys.stderr)
         return EXIT_INVALID
+    finally:
+        progress.finish()
     print(i18n.t("cli.built", lang, out=out, pages=report.pages, drawn=report.charts_drawn,
                  reused=report.charts_reused, seconds=i18n.number(report.seconds, lang),
                  index=out / "index.html"))
