@@ -1,0 +1,224 @@
+"""The example site in a real browser: figures, filters, search without diacritics, accessibility,
+phones, and no request to another host. Fixtures in conftest.py. E2E_SCREENSHOTS=DIR keeps the
+screenshot of the search results on a phone (otherwise it goes to pytest's tmp folder)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.network import LOCAL_HOST, REQUESTS, is_local
+
+ROWS = "#task-table tbody tr:not([hidden])"
+SEARCH_INPUT = "input.md-search__input"
+SEARCH_RESULTS = ".md-search-result__list > li > a"
+AXE_PAGES = ["/", "/tasks/", "/tasks/47/", "/agencies/", "/open-data/"]
+PHONE_PAGES = AXE_PAGES + ["/attention/"]
+
+
+def fold(text: str) -> str:
+    """The same folding as the site's search: no diacritics, đ → d, lower case."""
+    text = unicodedata.normalize("NFD", text).replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in text if not "\u0300" <= c <= "\u036f").lower()
+
+
+def visible_rows(page) -> int:
+    return page.locator(ROWS).count()
+
+
+# 1. Home page, task list, task page ------------------------------------------------------------
+
+def test_home_page_shows_its_figures_and_charts(page):
+    page.goto("/")
+    assert "Số liệu tính đến ngày 31/05/2021" in page.locator(".as-of").inner_text()
+    assert page.locator("a.kpi", has_text="Tổng số nhiệm vụ").locator(".kpi__value").inner_text() == "100"
+    assert page.locator("a.kpi--done .kpi__value").inner_text() == "38"
+    charts = page.locator("figure.chart img")
+    assert charts.count() >= 2
+    for chart in charts.all():  # loading="lazy": a chart loads when it comes into view
+        chart.scroll_into_view_if_needed()
+    page.wait_for_function("""() => [...document.querySelectorAll('figure.chart img')]
+        .every(img => img.complete)""")
+    widths = charts.evaluate_all("imgs => imgs.map(img => img.naturalWidth)")
+    assert all(w > 0 for w in widths), widths
+    assert all(alt for alt in charts.evaluate_all("imgs => imgs.map(img => img.alt)")), "every chart has a text"
+
+
+def test_task_list_filters_by_status_and_text(page):
+    page.goto("/tasks/")
+    assert visible_rows(page) == 100
+    page.select_option("select[name=status]", "done")
+    assert visible_rows(page) == 38
+    assert set(page.locator(ROWS).evaluate_all("rows => rows.map(r => r.dataset.status)")) == {"done"}
+    page.select_option("select[name=status]", "")
+    page.fill("input[name=text]", "be tong")
+    rows = page.locator(ROWS).all_inner_texts()
+    assert 0 < len(rows) < 100
+    assert all("bê tông" in row.lower() for row in rows), rows
+    assert "Đang hiện %d/100 nhiệm vụ" % len(rows) in page.locator(".filters__count").inner_text()
+    page.fill("input[name=text]", "")
+    assert visible_rows(page) == 100
+
+
+def test_status_filter_from_the_address(page):
+    page.goto("/tasks/?status=done")
+    assert page.locator("select[name=status]").input_value() == "done"
+    assert visible_rows(page) == 38
+
+
+def test_a_task_page_opens_from_the_list(page):
+    page.goto("/tasks/")
+    page.fill("input[name=text]", "chieng co truong tieu hoc")
+    link = page.locator(ROWS).first.locator("td[data-label='Nhiệm vụ'] a")
+    title = link.inner_text()
+    link.click()
+    page.wait_for_url(re.compile(r"/tasks/43/$"))
+    assert title in page.locator("h1").first.inner_text()
+    assert "Chiềng Cọ" in page.locator("h1").first.inner_text()
+
+
+# 2. Search without diacritics ------------------------------------------------------------------
+
+def open_search(page):
+    """The search field as a citizen finds it: in the header, or behind the magnifier on phones."""
+    magnifier = page.locator("label.md-header__button[for=__search]")
+    if magnifier.is_visible():  # phones: the field opens from the magnifier in the header
+        magnifier.click()
+    field = page.locator(SEARCH_INPUT)
+    field.click()
+    return field
+
+
+def search(page, query: str) -> list[str]:
+    """Type ``query`` into Material's search box; the result links, best first."""
+    field = open_search(page)
+    field.press("Control+a")
+    field.press("Backspace")
+    page.evaluate("window.__e2eResults = null")
+    page.keyboard.type(query, delay=15)
+    page.keyboard.press("End")  # a key press after any text typed without key events (ọ, ề)
+    # Material answers every key stroke: wait until the list has results and stops changing
+    page.wait_for_function("""() => {
+        const list = document.querySelector('.md-search-result__list');
+        const meta = document.querySelector('.md-search-result__meta');
+        const state = meta.textContent + list.innerHTML, now = performance.now();
+        const last = window.__e2eResults;
+        if (!last || last.state !== state) { window.__e2eResults = {state, since: now}; return false; }
+        return /\\d/.test(meta.textContent) && list.children.length > 0 && now - last.since > 400;
+    }""", polling=100)
+    return [re.sub(r"\?.*$", "", a.get_attribute("href")) for a in page.locator(SEARCH_RESULTS).all()]
+
+
+def task_links(links: list[str]) -> list[int]:
+    return [int(m.group(1)) for m in (re.search(r"/tasks/(\d+)/$", link) for link in links) if m]
+
+
+@pytest.mark.parametrize(("query", "tasks", "words"), [
+    ("chieng co", {43, 50, 51}, "Chiềng Cọ"),
+    ("to hieu", {46}, "Tô Hiệu"),
+    ("be tong", {50}, "bê tông"),
+    ("dang vien", {2, 13, 15, 17}, "đảng viên"),
+    ("Chiềng Cọ", {43, 50, 51}, "Chiềng Cọ"),  # typed with its diacritics, it still works
+])
+def test_search_finds_tasks_without_diacritics(page, query, tasks, words):
+    page.goto("/")
+    found = task_links(search(page, query))
+    assert tasks <= set(found[:len(tasks) + 2]), found[:10]
+    # the pages found do say the words, with their diacritics
+    titles = page.locator(SEARCH_RESULTS).evaluate_all("links => links.map(a => a.textContent)")
+    assert any(words.lower() in t.lower() for t in titles[:3]), titles[:3]
+
+
+def test_search_result_opens_the_task_with_the_words_marked(page):
+    page.goto("/agencies/")
+    search(page, "be tong")
+    page.keyboard.press("Enter")  # Material: Enter opens the best result
+    page.wait_for_url(re.compile(r"/tasks/50/\?h=be\+tong$"))
+    marked = page.locator("article mark[data-md-highlight]").all_inner_texts()
+    assert {fold(m) for m in marked} >= {"be", "tong"}, marked
+
+
+def test_search_is_keyboard_usable_and_named(page):
+    page.goto("/tasks/")
+    assert page.locator(".md-search[role=dialog]").get_attribute("aria-label")
+    assert page.locator(SEARCH_INPUT).get_attribute("aria-label")
+    page.keyboard.press("/")  # Material's shortcut to the search field
+    assert page.evaluate("document.activeElement.matches('input.md-search__input')")
+    search(page, "to hieu")
+    page.keyboard.press("ArrowDown")
+    focused = page.evaluate("document.activeElement.getAttribute('href') || ''")
+    assert "/tasks/46/" in focused or "/du-to-hieu/" in focused, focused
+
+
+def test_search_results_on_a_phone(new_page, tmp_path):
+    page = new_page(width=360, height=740)
+    page.goto("/")
+    found = task_links(search(page, "chieng co"))
+    assert {43, 50, 51} <= set(found[:5])
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    shots = Path(os.environ.get("E2E_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / "search-chieng-co-360.png"))
+
+
+# 3. Accessibility ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    import axe_playwright_python
+
+    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+
+
+def serious_violations(page, axe_source: str) -> str:
+    """axe-core's serious and critical violations on the page as it is now, as a report ('' if none)."""
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    if not serious:
+        return ""
+    return f"axe-core {result['testEngine']['version']} on {page.url}:\n" + json.dumps(
+        [{"rule": v["id"], "impact": v["impact"], "help": v["help"],
+          "nodes": [n["target"] for n in v["nodes"][:5]],
+          "why": [n["failureSummary"] for n in v["nodes"][:2]]} for v in serious], ensure_ascii=False, indent=1)
+
+
+@pytest.mark.parametrize("path", AXE_PAGES)
+def test_no_serious_accessibility_violations(page, axe_source, path):
+    page.goto(path)
+    assert not (report := serious_violations(page, axe_source)), report
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_search_results_have_no_serious_accessibility_violations(new_page, axe_source, color_scheme):
+    page = new_page(color_scheme=color_scheme)
+    page.goto("/")
+    search(page, "chieng co")
+    assert not (report := serious_violations(page, axe_source)), report
+
+
+# 4. Phones -------------------------------------------------------------------------------------
+
+def test_no_page_scrolls_sideways_at_360px(new_page):
+    page = new_page(width=360, height=740)
+    wide = {}
+    for path in PHONE_PAGES:
+        page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 360:
+            wide[path] = width
+    assert not wide, f"pages wider than 360 px: {wide}"
+
+
+# 5. Network (keep last: it checks the requests of every test before it) --------------------------
+
+def test_no_request_left_the_local_server(page):
+    page.goto("/")  # so that this test also checks something when it runs alone
+    assert REQUESTS, "no request was recorded"
+    outside = sorted({url for _, url in REQUESTS if not is_local(url)})
+    assert not outside, f"requests to other hosts than {LOCAL_HOST}: {outside}"
