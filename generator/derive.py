@@ -152,6 +152,15 @@ def task_figures(task: Task, as_of: dt.date) -> TaskFigures:
     )
 
 
+KEY_TARGETS = 12
+
+
+def key_targets(register: Register, limit: int = KEY_TARGETS) -> list[Task]:
+    """The measured tasks featured on the home page: the first ones in the register's order
+    (the order the body itself gave them), so the page stays small however many there are."""
+    return [t for t in register.tasks if t.measure is not None][:limit]
+
+
 def grade_for(score: float | None, grading: Iterable[Grade]) -> str | None:
     if score is None:
         return None

@@ -199,3 +199,18 @@ def test_edit_link_points_to_the_task_line_when_repo_url_is_set(tmp_path):
     line = next(i for i, text in enumerate(register.read_text(encoding="utf-8").splitlines(), 1)
                 if text.strip() == "- id: 4")
     assert f'href="https://github.com/sonla/ket-luan-55/edit/main/tasks.yaml#L{line}"' in html
+
+
+def test_home_page_features_at_most_twelve_targets_and_links_to_all(tmp_path):
+    text = SMALL.read_text(encoding="utf-8")
+    extra = "".join(
+        f"  - id: {100 + i}\n    title: Chỉ tiêu thử {i}\n    group: do-thi\n    lead: phong-qldt\n"
+        f"    deadline: 2021-12-31\n    measure: {{unit: hộ, target: 100}}\n" for i in range(20))
+    register = tmp_path / "tasks.yaml"
+    register.write_text(text + extra, encoding="utf-8")
+    out = tmp_path / "site"
+    assert main(["build", "--register", str(register), "--out", str(out)]) == 0
+    home = text_of(out / "index.html")
+    assert "Chỉ tiêu thử 10" in home and "Chỉ tiêu thử 11" not in home  # task 8 + 11 more
+    assert "Xem tất cả 21 chỉ tiêu định lượng" in home
+    assert "Chỉ tiêu thử 19" in text_of(out / "targets" / "index.html")

@@ -32,7 +32,7 @@ from pathlib import Path
 
 
 from .. import i18n, palette
-from ..derive import Figures, TaskFigures
+from ..derive import Figures, TaskFigures, key_targets
 from ..model import Register, Task
 from . import chart_kinds
 from .chart_kinds import CATEGORIES
@@ -260,7 +260,7 @@ def _table_days(start: dt.date, end: dt.date, as_of: dt.date) -> list[dt.date]:
 def targets_chart(register: Register, figures: Figures, lang: str) -> Chart | None:
     """Each measure's latest value against its target, normalised per row: 0 at the baseline, 1 at the target
     (so that a bar's length is the task's progress)."""
-    measured = [task for task in register.tasks if task.measure is not None]
+    measured = key_targets(register)
     if not measured:
         return None
     rows, table_rows, parts = [], [], []

@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 
 from .. import diff, i18n
-from ..derive import Figures, TaskFigures
+from ..derive import Figures, TaskFigures, key_targets
 from ..model import Register, Task
 from . import data, text
 
@@ -95,8 +95,10 @@ def plan(site: Site) -> Iterator[Page]:
     reg, fig = site.register, site.figures
     tallies = {"bloc_items": [(b, fig.by_bloc[b.id]) for b in reg.blocs.values()],
                "group_items": [(g, fig.by_group[g.id]) for g in reg.groups.values()]}
+    measured = [t for t in reg.tasks if t.measure is not None]
     yield Page("home.md.j2", "index.md", {"recent": recent_reports(reg, fig), **tallies,
-                                          "targets": [t for t in reg.tasks if t.measure is not None]})
+                                          "targets": key_targets(reg), "all_targets": len(measured)})
+    yield Page("targets.md.j2", "targets/index.md", {"targets": measured})
     yield Page("tasks.md.j2", "tasks/index.md")
     ordered = sorted(reg.tasks, key=lambda t: t.id)
     for i, task in enumerate(ordered):
