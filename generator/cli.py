@@ -32,9 +32,11 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("validate", help="kiểm tra tasks.yaml / check tasks.yaml")
     check.add_argument("path", nargs="?", default="tasks.yaml")
     check.add_argument("--as-of", type=_date_arg, help="YYYY-MM-DD")
+    check.add_argument("--max-mb", type=float, default=5, help="giới hạn cỡ tệp (MB) / file size limit")
     build = commands.add_parser("build", help="dựng trang web / build the site")
     build.add_argument("--register", default="tasks.yaml")
     build.add_argument("--as-of", type=_date_arg, help="YYYY-MM-DD")
+    build.add_argument("--max-mb", type=float, default=5, help="giới hạn cỡ tệp (MB) / file size limit")
     build.add_argument("--out", default="site")
     changes = commands.add_parser("diff", help="những gì đã thay đổi / what changed between two registers")
     changes.add_argument("old", nargs="?")
@@ -46,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="xem trước, tự dựng lại khi sửa / live preview")
     serve.add_argument("--register", default="tasks.yaml")
     serve.add_argument("--as-of", type=_date_arg, help="YYYY-MM-DD")
+    serve.add_argument("--max-mb", type=float, default=5, help="giới hạn cỡ tệp (MB) / file size limit")
     serve.add_argument("--port", type=int, default=8000)
     return parser
 
@@ -63,10 +66,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 3
 
 
-def load_and_validate(path: str, as_of: dt.date | None) -> Result | int:
+def load_and_validate(path: str, as_of: dt.date | None, max_mb: float = 5) -> Result | int:
     """Load and validate, printing problems; an int is the exit code for an unreadable file."""
     try:
-        loaded = load_file(path)
+        loaded = load_file(path, int(max_mb * 1024 * 1024))
     except OSError as exc:
         print(i18n.t("cli.unreadable", "vi", path=path, reason=exc.strerror or exc), file=sys.stderr)
         return EXIT_USAGE
@@ -77,9 +80,9 @@ def load_and_validate(path: str, as_of: dt.date | None) -> Result | int:
     return result
 
 
-def valid_register(path: str, as_of: dt.date | None) -> Result | int:
+def valid_register(path: str, as_of: dt.date | None, max_mb: float = 5) -> Result | int:
     """A valid register's result, or the exit code when it is unreadable or invalid."""
-    result = load_and_validate(path, as_of)
+    result = load_and_validate(path, as_of, max_mb)
     if isinstance(result, int):
         return result
     return result if result.ok else EXIT_INVALID
@@ -101,7 +104,7 @@ def print_annotations(problems: list[Problem], path: str, lang: str) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    result = valid_register(args.path, args.as_of)
+    result = valid_register(args.path, args.as_of, args.max_mb)
     if isinstance(result, int):
         return result
     from .derive import derive
@@ -120,7 +123,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .derive import derive
     from .progress import Progress
 
-    result = valid_register(args.register, args.as_of)
+    result = valid_register(args.register, args.as_of, args.max_mb)
     if isinstance(result, int):
         return result
     assert result.register is not None and result.as_of is not None
@@ -144,7 +147,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
-    return serve(args.register, args.as_of, args.port)
+    return serve(args.register, args.as_of, args.port, max_mb=args.max_mb)
 
 
 def cmd_diff(args: argparse.Namespace) -> int:

@@ -22,6 +22,7 @@ from .model import Register
 from .validate import validate
 
 CACHE_VERSION = 1
+HISTORY_MAX_BYTES = 256 * 1024 * 1024  # past versions were accepted once (maybe with --max-mb): read them
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ def _registers(repo: Path, blobs: list[str], cache_dir: Path | None) -> dict[str
                 pass
         missing.append(blob)
     for blob, data in read_blobs(repo, missing).items():
-        result = validate(load_bytes(data), as_of=dt.date.max)
+        result = validate(load_bytes(data, max_bytes=HISTORY_MAX_BYTES), as_of=dt.date.max)
         cached[blob] = result.register if result.ok else None
         if cache_dir:
             cache_dir.mkdir(parents=True, exist_ok=True)

@@ -72,18 +72,22 @@ class Loaded:
     language_hint: str = "vi"
 
 
-def load_file(path: Path | str) -> Loaded:
+def load_file(path: Path | str, max_bytes: int = MAX_BYTES) -> Loaded:
     """Read and parse ``path``. Raises OSError only when the file cannot be read."""
     path = Path(path)
     size = path.stat().st_size
-    if size > MAX_BYTES:
-        return Loaded(str(path), None, [problem(1, 1, "file_too_large", size_mb=round(size / 1048576, 1), limit_mb=5)])
-    return load_bytes(path.read_bytes(), str(path))
+    if size > max_bytes:
+        return Loaded(str(path), None, [_too_large(size, max_bytes)])
+    return load_bytes(path.read_bytes(), str(path), max_bytes)
 
 
-def load_bytes(data: bytes, path: str = "tasks.yaml") -> Loaded:
-    if len(data) > MAX_BYTES:
-        return Loaded(path, None, [problem(1, 1, "file_too_large", size_mb=round(len(data) / 1048576, 1), limit_mb=5)])
+def _too_large(size: int, limit: int) -> Problem:
+    return problem(1, 1, "file_too_large", size_mb=round(size / 1048576, 1), limit_mb=round(limit / 1048576, 1))
+
+
+def load_bytes(data: bytes, path: str = "tasks.yaml", max_bytes: int = MAX_BYTES) -> Loaded:
+    if len(data) > max_bytes:
+        return Loaded(path, None, [_too_large(len(data), max_bytes)])
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:

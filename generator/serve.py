@@ -35,11 +35,12 @@ def snapshot(paths: list[Path]) -> dict[Path, float]:
     return stamps
 
 
-def serve(register: str, as_of: dt.date | None, port: int, out: Path | None = None) -> int:
+def serve(register: str, as_of: dt.date | None, port: int, out: Path | None = None, max_mb: float = 5) -> int:
     from .cli import main
 
     out = out or Path(os.environ.get("GENERATOR_PREVIEW_DIR") or PROJECT / ".cache" / "preview")
-    args = ["build", "--register", register, "--out", str(out)] + (["--as-of", as_of.isoformat()] if as_of else [])
+    args = ["build", "--register", register, "--out", str(out), "--max-mb", str(max_mb)]
+    args += ["--as-of", as_of.isoformat()] if as_of else []
     main(args)
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)

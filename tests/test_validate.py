@@ -159,3 +159,13 @@ def test_github_annotations(monkeypatch, capsys):
     main(["validate", str(path)])
     out = capsys.readouterr().out
     assert f"::error file={path},line=18,col=5::" in out
+
+
+def test_a_larger_register_is_accepted_with_max_mb(tmp_path, capsys):
+    big = tmp_path / "tasks.yaml"
+    text = (REGISTERS / "valid" / "small.yaml").read_text(encoding="utf-8")
+    big.write_text(text.replace("description: Sổ nhiệm vụ", "description: " + "x" * 19000 + " Sổ nhiệm vụ")
+                   + "#" + "y" * (6 * 1024 * 1024) + "\n", encoding="utf-8")
+    assert main(["validate", str(big)]) == 1
+    assert "vượt giới hạn 5" in capsys.readouterr().err
+    assert main(["validate", "--max-mb", "8", str(big)]) == 0
