@@ -129,9 +129,9 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
 
 
-def scalar(text: str) -> str:
-    """A YAML scalar that reads back as exactly ``text`` (a string)."""
-    plain = (text and text[0] not in _PLAIN_BAD_START and text == text.strip() and "\n" not in text
+def scalar(text: str, flow: bool = False) -> str:
+    """A YAML scalar that reads back as exactly ``text`` (a string); ``flow``: inside ``{...}`` or ``[...]``."""
+    plain = (text and text[0] not in _PLAIN_BAD_START and not (flow and any(c in text for c in ",[]{}")) and text == text.strip() and "\n" not in text
              and ": " not in text and " #" not in text and not text.endswith(":")
              and not re.match(r"^[0-9.+\-]|^(?:true|false|yes|no|on|off|null|~)$", text, re.I))
     return text if plain else json.dumps(text, ensure_ascii=False)
@@ -213,11 +213,11 @@ def _task(task_id: int, rng: random.Random, agencies: list[tuple[str, str, str]]
         goal = rng.randint(lo, hi)
         baseline = 0 if unit != "%" else rng.randint(20, 50)
         goal = max(goal, baseline + 10)
-        lines.append(f"    measure: {{unit: {scalar(unit)}, target: {goal}, baseline: {baseline}}}")
+        lines.append(f"    measure: {{unit: {scalar(unit, True)}, target: {goal}, baseline: {baseline}}}")
         reach = goal * (1 if done_month else rng.uniform(0.4, 0.95))
     if rng.random() < 0.15:
         lines += ["    links:",
-                  f"      - {{title: {scalar('Kế hoạch triển khai ' + obj)}, "
+                  f"      - {{title: {scalar('Kế hoạch triển khai ' + obj, True)}, "
                   f"url: https://thanhpho.example.gov.vn/van-ban/{task_id}-{slug(obj)[:40]}}}"]
     lines.append("    reports:")
     final = rng.randint(40, 95)
@@ -282,7 +282,7 @@ def generate(n: int, seed: int = 0) -> str:
         *(f"  {k}: {scalar(v)}" for k, v in BLOCS.items()),
         "",
         "agencies:",
-        *(f"  {ident}: {{name: {scalar(name)}, bloc: {bloc}}}" for ident, name, bloc in agencies),
+        *(f"  {ident}: {{name: {scalar(name, True)}, bloc: {bloc}}}" for ident, name, bloc in agencies),
         "",
         "groups:",
         *(f"  {k}: {scalar(v)}" for k, v in GROUPS.items()),

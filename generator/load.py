@@ -82,7 +82,7 @@ def load_file(path: Path | str, max_bytes: int = MAX_BYTES) -> Loaded:
 
 
 def _too_large(size: int, limit: int) -> Problem:
-    return problem(1, 1, "file_too_large", size_mb=round(size / 1048576, 1), limit_mb=round(limit / 1048576, 1))
+    return problem(1, 1, "file_too_large", size_mb=f"{size / 1048576:.1f}", limit_mb=f"{limit / 1048576:g}")
 
 
 def load_bytes(data: bytes, path: str = "tasks.yaml", max_bytes: int = MAX_BYTES) -> Loaded:
