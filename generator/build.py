@@ -84,7 +84,7 @@ def build(register: Register, figures: Figures, options: BuildOptions) -> BuildR
         stage = _Stages(report, options.progress)
         stage("copy", _copy_sources, options.project, docs)
         cache = options.cache or options.project / ".cache"
-        found = stage("history", history.load_history, options.register_path, cache / "history")
+        found = stage("history", history.load_history, options.register_path, cache / "history", register)
         site = pages.Site(register, figures, lang, edit_base=_edit_base(register, options), history=found)
         stage("charts", _charts, site, docs, options, report)
         written = stage("pages", pages.render, site, docs)

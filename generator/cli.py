@@ -38,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--as-of", type=_date_arg, help="YYYY-MM-DD")
     build.add_argument("--max-mb", type=float, default=5, help="giới hạn cỡ tệp (MB) / file size limit")
     build.add_argument("--out", default="site")
+    build.add_argument("--cache", metavar="DIR",
+                       help="thư mục lưu biểu đồ và lịch sử đã dựng (mặc định .cache/) / chart and history cache")
     changes = commands.add_parser("diff", help="những gì đã thay đổi / what changed between two registers")
     changes.add_argument("old", nargs="?")
     changes.add_argument("new", nargs="?", default="tasks.yaml")
@@ -132,7 +134,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     progress = Progress()
     try:
         report = build(result.register, derive(result.register, result.as_of.date),
-                       BuildOptions(Path(args.register), out, progress=progress))
+                       BuildOptions(Path(args.register), out, progress=progress,
+                                    cache=Path(args.cache) if args.cache else None))
     except BuildError as exc:
         print(i18n.t("cli.build_failed", lang, reason=str(exc)), file=sys.stderr)
         return EXIT_INVALID
@@ -179,7 +182,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         print(environment(lang).get_template("diff.md.j2").render(changes=changes), end="")
     else:
         for change in changes or []:
-            print(("⚠ " if change.kind == "deadline_moved" else "- ") + diff.describe(change, lang))
+            print(("⚠ " if change.prominent else "- ") + diff.describe(change, lang))
         if not changes:
             print(i18n.t("change.none", lang))
     return EXIT_OK

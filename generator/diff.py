@@ -8,14 +8,33 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from itertools import zip_longest
 
 from . import i18n
 from .derive import considered_reports
-from .model import Register, Task
+from .model import Register, Report, Task
 
 # The order in which kinds of change are listed.
-KINDS = ("deadline_moved", "task_added", "task_removed", "status_changed", "report_added", "lead_changed",
-         "target_changed", "measure_changed", "title_changed")
+# A past report corrected or withdrawn comes right after a moved deadline: a
+# retroactive change must not pass for news.
+KINDS = ("deadline_moved", "report_changed", "report_removed", "task_added", "task_removed", "status_changed",
+         "report_added", "lead_changed", "target_changed", "measure_changed", "title_changed")
+
+# Changes a reviewer and a reader must not miss: shown first and in bold.
+PROMINENT = frozenset({"deadline_moved", "report_changed", "report_removed"})
+
+# The fields of a report a reader sees; a change to any of them is a correction.
+REPORT_TEXTS = ("note", "difficulties", "proposals")
+
+
+@dataclass(frozen=True)
+class ReportState:
+    """What a report said in figures, for "from … to …" when it was corrected."""
+
+    status: str
+    progress: float | None
+    value: float | None
+    unit: str | None
 
 
 @dataclass(frozen=True)
@@ -23,8 +42,13 @@ class Change:
     kind: str
     task: int
     title: str
-    old: str | None = None
-    new: str | None = None
+    old: str | ReportState | None = None
+    new: str | ReportState | None = None
+    date: str | None = None  # the report's date (ISO), for report changes
+
+    @property
+    def prominent(self) -> bool:
+        return self.kind in PROMINENT
 
     @property
     def rank(self) -> tuple[int, int]:
@@ -53,10 +77,7 @@ def task_changes(a: Task, b: Task, old: Register, new: Register) -> list[Change]
         out.append(Change("deadline_moved", b.id, b.title, a.deadline.isoformat(), b.deadline.isoformat()))
     if latest_status(a) != latest_status(b):
         out.append(Change("status_changed", b.id, b.title, latest_status(a), latest_status(b)))
-    old_reports = {(r.date, r.status, r.progress, r.value, r.note) for r in a.reports}
-    for r in b.reports:
-        if (r.date, r.status, r.progress, r.value, r.note) not in old_reports:
-            out.append(Change("report_added", b.id, b.title, None, r.date.isoformat()))
+    out += report_changes(a, b)
     if a.lead != b.lead:
         out.append(Change("lead_changed", b.id, b.title, _agency(old, a.lead), _agency(new, b.lead)))
     if a.target != b.target:
@@ -66,6 +87,35 @@ def task_changes(a: Task, b: Task, old: Register, new: Register) -> list[Change]
     if a.title != b.title:
         out.append(Change("title_changed", b.id, b.title, a.title, b.title))
     return out
+
+
+def report_changes(a: Task, b: Task) -> list[Change]:
+    """Reports are matched by date, then by their order within that date.
+
+    A report at a new date is news; one whose figures or words differ from the
+    report of the same date before is a correction, and says what it was.
+    """
+    changes = []
+    for day in sorted({r.date for r in a.reports} | {r.date for r in b.reports}):
+        olds = [r for r in a.reports if r.date == day]
+        news = [r for r in b.reports if r.date == day]
+        for old, new in zip_longest(olds, news):
+            if old is None:
+                changes.append(Change("report_added", b.id, b.title, None, day.isoformat(), date=day.isoformat()))
+            elif new is None:
+                changes.append(Change("report_removed", b.id, b.title, _state(a, old), None, date=day.isoformat()))
+            elif _content(old) != _content(new):
+                changes.append(Change("report_changed", b.id, b.title, _state(a, old), _state(b, new),
+                                      date=day.isoformat()))
+    return changes
+
+
+def _content(r: Report) -> tuple[object, ...]:
+    return (r.status, r.progress, r.value) + tuple(getattr(r, name) for name in REPORT_TEXTS)
+
+
+def _state(task: Task, r: Report) -> ReportState:
+    return ReportState(r.status, r.progress, r.value, task.measure.unit if task.measure else None)
 
 
 def _agency(reg: Register, agency_id: str) -> str:
@@ -80,17 +130,33 @@ def _measure(task: Task) -> str | None:
 
 def describe(change: Change, lang: str = "vi") -> str:
     """One sentence, in the register's language, saying what changed."""
-    values = {"old": _word(change.old, lang), "new": _word(change.new, lang)}
-    return i18n.t(f"change.{change.kind}", lang, task=change.task, title=change.title, **values)
+    values = {"old": _word(change.old, lang), "new": _word(change.new, lang),
+              "date": _word(change.date, lang)}
+    kind = change.kind
+    if kind == "report_changed" and values["old"] == values["new"]:
+        kind = "report_reworded"  # same figures: only the words of the report changed
+    return i18n.t(f"change.{kind}", lang, task=change.task, title=change.title, **values)
 
 
-def _word(value: str | None, lang: str) -> str:
-    """Statuses and ISO dates as a reader says them."""
+def _word(value: str | ReportState | None, lang: str) -> str:
+    """Statuses, ISO dates and report figures as a reader says them."""
     if value is None:
         return "—"
+    if isinstance(value, ReportState):
+        return _report_words(value, lang)
     if i18n.has(f"status.{value}"):
         return i18n.t(f"status.{value}", lang)
     try:
         return i18n.date(dt.date.fromisoformat(value), lang)
     except ValueError:
         return value
+
+
+def _report_words(state: ReportState, lang: str) -> str:
+    """``Đang thực hiện, 40%`` or ``Đang thực hiện, 12,5 km``."""
+    words = [i18n.t(f"status.{state.status}", lang)]
+    if state.progress is not None:
+        words.append(i18n.percent(state.progress, lang))
+    if state.value is not None:
+        words.append(i18n.quantity(state.value, state.unit or "", lang))
+    return ", ".join(words)

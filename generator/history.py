@@ -11,9 +11,12 @@ unavailable and the build goes on.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
 import pickle
 import subprocess
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .diff import Change, diff
@@ -48,7 +51,17 @@ class History:
     reason: str = ""
 
     def for_task(self, task_id: int) -> list[tuple[Commit, Change]]:
-        return [(r.commit, c) for r in self.revisions for c in r.changes if c.task == task_id]
+        """Newest first."""
+        return self._by_task.get(task_id, [])
+
+    @cached_property
+    def _by_task(self) -> dict[int, list[tuple[Commit, Change]]]:
+        # One pass over the whole history instead of one per task page.
+        index: dict[int, list[tuple[Commit, Change]]] = {}
+        for r in self.revisions:
+            for c in r.changes:
+                index.setdefault(c.task, []).append((r.commit, c))
+        return index
 
     def deadline_moves(self, task_id: int) -> list[tuple[Commit, Change]]:
         """Oldest first: the original deadline is the first move's ``old``."""
@@ -105,12 +118,23 @@ def read_blobs(repo: Path, blobs: list[str]) -> dict[str, bytes]:
     return contents
 
 
-def load_history(register_path: Path, cache_dir: Path | None = None) -> History:
+def blob_hash(data: bytes) -> str:
+    """The hash git gives these bytes as a blob (``git hash-object``), without running git."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def load_history(register_path: Path, cache_dir: Path | None = None, current: Register | None = None) -> History:
+    """``current`` is the register just validated from ``register_path``, if any.
+
+    When the working file is the committed one (as in CI) its version in the
+    history is ``current`` itself: it is not parsed a second time.
+    """
     found, reason = commits(register_path)
     if not found:
         return History(False, reason=reason or "no_commits")
     repo = register_path.resolve().parent
-    registers = _registers(repo, [c.blob for c in found], cache_dir)
+    known = {blob_hash(register_path.read_bytes()): current} if current is not None else {}
+    registers = _registers(repo, [c.blob for c in found], cache_dir, known)
     revisions = []
     previous: Register | None = None
     for commit in reversed(found):  # oldest first
@@ -127,11 +151,17 @@ def load_history(register_path: Path, cache_dir: Path | None = None) -> History:
     return History(True, list(reversed(revisions)))
 
 
-def _registers(repo: Path, blobs: list[str], cache_dir: Path | None) -> dict[str, Register | None]:
+def _registers(repo: Path, blobs: list[str], cache_dir: Path | None,
+               known: dict[str, Register | None]) -> dict[str, Register | None]:
     cached: dict[str, Register | None] = {}
     missing = []
     for blob in dict.fromkeys(blobs):
         path = cache_dir / f"{blob}.v{CACHE_VERSION}.pickle" if cache_dir else None
+        if blob in known:
+            cached[blob] = known[blob]
+            if path and not path.exists():  # the next commit makes it a past version: keep it parsed
+                _store(path, known[blob])
+            continue
         if path and path.exists():
             try:
                 cached[blob] = pickle.loads(path.read_bytes())
@@ -143,6 +173,13 @@ def _registers(repo: Path, blobs: list[str], cache_dir: Path | None) -> dict[str
         result = validate(load_bytes(data, max_bytes=HISTORY_MAX_BYTES), as_of=dt.date.max)
         cached[blob] = result.register if result.ok else None
         if cache_dir:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            (cache_dir / f"{blob}.v{CACHE_VERSION}.pickle").write_bytes(pickle.dumps(cached[blob]))
+            _store(cache_dir / f"{blob}.v{CACHE_VERSION}.pickle", cached[blob])
     return cached
+
+
+def _store(path: Path, register: Register | None) -> None:
+    """Write through a temporary name: a killed build never leaves half a pickle."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.part")
+    partial.write_bytes(pickle.dumps(register, protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(partial, path)

@@ -41,8 +41,14 @@ def number(value: float | int | None, lang: str = "vi", decimals: int = 1) -> st
     """``1114`` → ``1.114``; ``87.7`` → ``87,7`` (vi). Trailing zeros are dropped."""
     if value is None:
         return "—"
+    return _formatted(round(value, decimals), lang, decimals)
+
+
+@lru_cache(maxsize=65536)
+def _formatted(value: float | int, lang: str, decimals: int) -> str:
+    """Babel parses its pattern on every call; a register repeats the same few numbers."""
     pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
-    return format_decimal(round(value, decimals), format=pattern, locale=_locale(lang))
+    return format_decimal(value, format=pattern, locale=_locale(lang))
 
 
 def percent(value: float | None, lang: str = "vi") -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 
@@ -99,7 +100,11 @@ class Register:
     tasks: tuple[Task, ...]
 
     def task(self, task_id: int) -> Task:
-        return next(t for t in self.tasks if t.id == task_id)
+        return self._by_id[task_id]
+
+    @cached_property
+    def _by_id(self) -> dict[int, Task]:
+        return {t.id: t for t in self.tasks}
 
 
 def _fields(data: dict[str, Any], *names: str) -> dict[str, Any]:

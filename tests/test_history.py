@@ -145,3 +145,50 @@ def test_diff_of_two_files_in_plain_text(tmp_path, capsys):
                    encoding="utf-8")
     assert main(["diff", str(SMALL), str(new)]) == 0
     assert "cơ quan chủ trì đổi từ Đảng ủy xã Chiềng Cọ sang Phòng Quản lý đô thị" in capsys.readouterr().out
+
+
+def _diff_output(tmp_path: Path, capsys, old_text: str, new_text: str) -> str:
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(old_text, encoding="utf-8")
+    new.write_text(new_text, encoding="utf-8")
+    assert main(["diff", str(old), str(new)]) == 0
+    return capsys.readouterr().out
+
+
+def test_a_corrected_past_report_is_a_correction_not_news(tmp_path, capsys):
+    text = SMALL.read_text(encoding="utf-8")
+    out = _diff_output(tmp_path, capsys, text, text.replace(
+        "{date: 2021-02-28, status: in_progress, progress: 30}",
+        "{date: 2021-02-28, status: in_progress, progress: 45}"))
+    assert "báo cáo ngày 28/02/2021 được sửa lại, từ \"Đang thực hiện, 30%\" thành \"Đang thực hiện, 45%\"" in out
+    assert "báo cáo mới" not in out
+    assert out.startswith("⚠ ")  # shown as prominently as a moved deadline
+
+
+def test_reworded_removed_and_added_reports_are_told_apart(tmp_path, capsys):
+    text = SMALL.read_text(encoding="utf-8")
+    changed = (text.replace("note: Đã hoàn thành 3 tuyến.", "note: Đã hoàn thành 4 tuyến.")
+               .replace("      - {date: 2021-03-31, status: in_progress, progress: 20}\n", "")
+               .replace("{date: 2021-04-15, status: cancelled, note: Gộp vào nhiệm vụ 8.}",
+                        "{date: 2021-04-15, status: cancelled, note: Gộp vào nhiệm vụ 8.}\n"
+                        "      - {date: 2021-04-15, status: cancelled, note: Đã báo cáo Thường trực.}"))
+    out = _diff_output(tmp_path, capsys, text, changed)
+    assert "nội dung báo cáo ngày 15/03/2021 được sửa lại" in out
+    assert "báo cáo ngày 31/03/2021 (\"Đang thực hiện, 20%\") bị xóa" in out
+    assert "báo cáo mới ngày 15/04/2021" in out and out.count("báo cáo mới") == 1
+
+
+def test_history_reuses_the_register_just_validated(repo, tmp_path, monkeypatch):
+    from generator import load
+    from generator.validate import validate
+
+    current = validate(load.load_file(repo / "tasks.yaml")).register
+    parsed = []
+    real = history.load_bytes
+    monkeypatch.setattr(history, "load_bytes", lambda data, **kw: parsed.append(len(data)) or real(data, **kw))
+    found = history.load_history(repo / "tasks.yaml", tmp_path / "cache", current)
+    assert len(parsed) == 3  # four versions, the newest is the one given
+    assert [c.kind for _, c in found.for_task(4)] == ["deadline_moved", "report_added"]
+    parsed.clear()
+    history.load_history(repo / "tasks.yaml", tmp_path / "cache")
+    assert parsed == []  # the given one was kept for the next build
