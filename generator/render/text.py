@@ -66,11 +66,19 @@ def _converter() -> markdown.Markdown:
     return markdown.Markdown(extensions=[_SafeExtension(), "sane_lists"], output_format="html")
 
 
+# One line with nothing Markdown would read as syntax: most report notes. For
+# these the converter's output is known (a paragraph of escaped text), and
+# skipping it saves most of the pages stage on a large register.
+_PLAIN = re.compile(r"(?![-\s]*\Z)(?!(?:[-+*>#=]|\d+[.)])[ \t])[^\r\n\\`*_{}\[\]<>#!&|~\t]*\Z")
+
+
 @lru_cache(maxsize=4096)
 def markdown_to_html(text: str | None) -> Markup:
     """Register Markdown → safe HTML."""
     if not text:
         return Markup("")
+    if text == text.strip() and _PLAIN.match(text):
+        return Markup("<p>%s</p>") % Markup(html.escape(text, quote=False))
     converter = _converter()
     converter.reset()
     return Markup(converter.convert(text))
