@@ -214,3 +214,16 @@ def test_home_page_features_at_most_twelve_targets_and_links_to_all(tmp_path):
     assert "Chỉ tiêu thử 10" in home and "Chỉ tiêu thử 11" not in home  # task 8 + 11 more
     assert "Xem tất cả 21 chỉ tiêu định lượng" in home
     assert "Chỉ tiêu thử 19" in text_of(out / "targets" / "index.html")
+
+
+def test_search_finds_a_task_on_its_own_page_not_in_every_list(site):
+    """Lists repeat every task; indexing them would make a phone download each task several times over."""
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    tasks = json.loads((site / "data" / "tasks.json").read_text(encoding="utf-8"))
+    for i, task in enumerate(tasks):
+        holders = {d["location"].split("#")[0] for d in docs if task["title"] in d["title"] + " " + d["text"]}
+        assert task["url"] in holders
+        # besides its page: its neighbours' "previous/next" links, the home page's short lists (latest
+        # reports, key targets) and the targets page; never the task list, attention or agency tables
+        neighbours = {t["url"] for t in tasks[max(i - 1, 0):i + 2]}
+        assert holders - neighbours - {"", "targets/"} == set(), (task["id"], holders)
