@@ -6,6 +6,10 @@ renamed into place (the old one is renamed away first, then deleted). A build
 that fails or is killed at any point leaves the previous site as it was. The
 staged folder holds plain Markdown and assets, so any builder that reads a
 ``docs/`` folder (Zensical, later) can take MkDocs's place.
+
+MkDocs itself works in a folder of the cache (``incremental.py``) that keeps
+its last output, so after one edit it rebuilds only the pages whose staged
+Markdown changed; the result is copied into staging and swapped in as above.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from pathlib import Path
 
 import yaml
 
-from . import history, i18n, palette
+from . import history, i18n, incremental, palette
 from .derive import Figures, derive
 from .model import Register
 from .progress import Progress
@@ -53,6 +57,7 @@ class BuildOptions:
 @dataclass
 class BuildReport:
     pages: int = 0
+    pages_rebuilt: int = 0  # pages the site builder turned into HTML (all of them unless incremental)
     charts_drawn: int = 0
     charts_reused: int = 0
     seconds: float = 0.0
@@ -87,12 +92,13 @@ def build(register: Register, figures: Figures, options: BuildOptions) -> BuildR
         found = stage("history", history.load_history, options.register_path, cache / "history", register)
         site = pages.Site(register, figures, lang, edit_base=_edit_base(register, options), history=found)
         stage("charts", _charts, site, docs, options, report)
-        written = stage("pages", pages.render, site, docs)
+        stage("pages", pages.render, site, docs)
         stage("data", data_files.write, register, figures, options.register_path, docs / "data")
         stage("feed", feed.write, site, found, docs / "feed.xml")
-        report.pages = len(written)
-        config = _write_config(staging, docs, register, options)
-        stage("mkdocs", _run_mkdocs, config, options.strict)
+        report.pages = sum(1 for name in incremental.staged_files(docs) if name.endswith(".md"))
+        with incremental.workspace(cache / "site-builder", staging) as ws:
+            stage("mkdocs", _site_builder, ws, staging, docs, register, options)
+            report.pages_rebuilt = len(ws.rebuilt)
         (staging / "site" / MARKER).write_text("built by python -m generator\n", encoding="utf-8")
         _swap(staging / "site", options.out)
     finally:
@@ -169,14 +175,37 @@ def navigation(register: Register, docs: Path) -> list[dict[str, object]]:
     return nav
 
 
-def _write_config(staging: Path, docs: Path, register: Register, options: BuildOptions) -> Path:
-    """A config that inherits the project's ``mkdocs.yml`` and points it at the staged pages."""
+def _site_builder(ws: incremental.Workspace, staging: Path, docs: Path, register: Register,
+                  options: BuildOptions) -> None:
+    """MkDocs in the builder's workspace (rebuilding only what changed when it can), copied out to staging."""
+    nav = navigation(register, docs)
+    config = _write_config(staging, ws, nav, register, options)
+    settings = config.read_text(encoding="utf-8") + (options.project / "mkdocs.yml").read_text(encoding="utf-8")
+    fingerprint = incremental.fingerprint(settings, [pages.TEMPLATES / "overrides"], incremental.staged_files(docs))
+    incremental.prepare(ws, docs, fingerprint, _nav_pages(nav))
+    _run_mkdocs(config, options.strict, dirty=ws.incremental)
+    incremental.finish(ws)
+    shutil.copytree(ws.site, staging / "site")
+
+
+def _nav_pages(nav: list[object]) -> list[str]:
+    found: list[str] = []
+    for item in nav:
+        values = item.values() if isinstance(item, dict) else [item]
+        for value in values:
+            found += _nav_pages(value) if isinstance(value, list) else [str(value)]
+    return found
+
+
+def _write_config(staging: Path, ws: incremental.Workspace, nav: list[dict[str, object]], register: Register,
+                  options: BuildOptions) -> Path:
+    """A config that inherits the project's ``mkdocs.yml`` and points it at the builder's workspace."""
     config = {
         "INHERIT": str((options.project / "mkdocs.yml").resolve()),
-        "docs_dir": str(docs),
-        "site_dir": str(staging / "site"),
+        "docs_dir": str(ws.docs),
+        "site_dir": str(ws.site),
         "use_directory_urls": True,
-        "nav": navigation(register, docs),
+        "nav": nav,
         "theme": {"language": register.meta.language,
                   "custom_dir": str((pages.TEMPLATES / "overrides").resolve())},
         "extra_css": ["assets/palette.css", "assets/site.css"],
@@ -190,17 +219,30 @@ def _write_config(staging: Path, docs: Path, register: Register, options: BuildO
     return path
 
 
-def _run_mkdocs(config_path: Path, strict: bool) -> None:
+class _DirtyNotice(logging.Filter):
+    """MkDocs warns that a dirty build may leave stale navigation; ours rebuilds every navigation page
+    and falls back to a full build whenever the set of pages changes, so the warning does not apply and
+    must not fail a strict build."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+def _run_mkdocs(config_path: Path, strict: bool, dirty: bool = False) -> None:
     from mkdocs import exceptions
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    notice = _DirtyNotice()
+    logging.getLogger("mkdocs.commands.build").addFilter(notice)
     try:
         config = load_config(str(config_path), strict=strict)
-        mkdocs_build(config)
+        mkdocs_build(config, dirty=dirty)
     except (exceptions.MkDocsException, exceptions.Abort) as exc:
         raise BuildError(f"site builder: {exc}") from exc
+    finally:
+        logging.getLogger("mkdocs.commands.build").removeFilter(notice)
 
 
 def _swap(new: Path, out: Path) -> None:

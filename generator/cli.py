@@ -141,8 +141,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     finally:
         progress.finish()
-    print(i18n.t("cli.built", lang, out=out, pages=report.pages, drawn=report.charts_drawn,
-                 reused=report.charts_reused, seconds=i18n.number(report.seconds, lang),
+    print(i18n.t("cli.built", lang, out=out, pages=report.pages, rebuilt=report.pages_rebuilt,
+                 drawn=report.charts_drawn, reused=report.charts_reused, seconds=i18n.number(report.seconds, lang),
                  index=out / "index.html"))
     return EXIT_OK
 

@@ -1,0 +1,160 @@
+"""The site builder's folders, kept between builds so that one edit rebuilds a few pages.
+
+Every build stages all pages afresh (they are deterministic), but MkDocs need
+not turn all of them into HTML again. The builder works in a folder of its own
+under the cache — ``docs/`` (the staged pages) and ``site/`` (its last output)
+— and a staged page is written into ``docs/`` only when its bytes changed, so
+its modification time tells MkDocs's ``dirty`` mode exactly what to rebuild.
+
+A dirty build is only sound when nothing else changed: the fingerprint covers
+the builder's configuration, the theme overrides, the package versions and the
+list of staged files; any difference, a missing or half-written workspace, or
+another build holding it, means a full build. Pages in the navigation are
+always rebuilt (every page shows their titles), and Material's search index,
+which a dirty build fills only with the pages it rebuilt, is merged with the
+entries of the pages it kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+STATE = "state.json"
+SEARCH_INDEX = Path("search") / "search_index.json"
+STATE_VERSION = 1
+PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
+
+
+@dataclass
+class Workspace:
+    root: Path
+    incremental: bool = False
+    changed: set[str] = field(default_factory=set)  # staged files (relative, posix) written this time
+    rebuilt: set[str] = field(default_factory=set)  # pages MkDocs turns into HTML this time
+    fingerprint: str = ""
+    _old_index: dict | None = None
+
+    @property
+    def docs(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+
+@contextlib.contextmanager
+def workspace(cache: Path | None, scratch: Path) -> Iterator[Workspace]:
+    """The shared workspace under ``cache`` if no other build holds it; else a one-off in ``scratch``."""
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        with (cache / ".lock").open("w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                pass
+            else:
+                yield Workspace(cache)
+                return
+    yield Workspace(Path(tempfile.mkdtemp(prefix="builder-", dir=scratch)))
+
+
+def fingerprint(config_text: str, theme_dirs: list[Path], staged: list[str]) -> str:
+    """Everything besides the pages themselves that a page's HTML depends on."""
+    digest = hashlib.sha256(f"{STATE_VERSION}\n{config_text}\n".encode())
+    for package in PACKAGES:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            digest.update(f"{package}={metadata.version(package)}\n".encode())
+    for folder in theme_dirs:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(f"{path.relative_to(folder).as_posix()}\n".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    digest.update("\n".join(staged).encode())
+    return digest.hexdigest()
+
+
+def staged_files(docs: Path) -> list[str]:
+    return sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file())
+
+
+def prepare(ws: Workspace, staged_docs: Path, print_: str, forced: list[str]) -> None:
+    """Bring the workspace's ``docs/`` in line with ``staged_docs``.
+
+    ``print_`` is the fingerprint of this build; ``forced`` the pages rebuilt
+    whatever happened to them (the navigation's).
+    """
+    ws.fingerprint = print_
+    state = _read_state(ws.root)
+    (ws.root / STATE).unlink(missing_ok=True)  # until this build succeeds, the workspace is not to be trusted
+    ws.incremental = bool(state) and state.get("fingerprint") == print_ and ws.docs.is_dir() and ws.site.is_dir()
+    if not ws.incremental:
+        shutil.rmtree(ws.docs, ignore_errors=True)
+        shutil.rmtree(ws.site, ignore_errors=True)
+        shutil.copytree(staged_docs, ws.docs)
+        ws.changed = set(staged_files(ws.docs))
+        ws.rebuilt = {f for f in ws.changed if f.endswith(".md")}
+        return
+    for name in staged_files(staged_docs):
+        source, target = staged_docs / name, ws.docs / name
+        content = source.read_bytes()
+        if target.read_bytes() != content:
+            target.write_bytes(content)
+            ws.changed.add(name)
+    for name in forced:
+        os.utime(ws.docs / name)  # newer than its HTML: MkDocs rebuilds it
+    ws.rebuilt = {f for f in ws.changed if f.endswith(".md")} | set(forced)
+    index = ws.site / SEARCH_INDEX
+    ws._old_index = json.loads(index.read_text(encoding="utf-8")) if index.is_file() else None
+
+
+def finish(ws: Workspace) -> None:
+    """After the builder succeeded: complete the search index, then trust the workspace again."""
+    if ws.incremental and ws._old_index is not None:
+        index = ws.site / SEARCH_INDEX
+        merged = merge_search_index(ws._old_index, json.loads(index.read_text(encoding="utf-8")),
+                                    {page_url(f) for f in ws.rebuilt})
+        index.write_text(json.dumps(merged, separators=(",", ":"), default=str), encoding="utf-8")  # as Material
+    (ws.root / STATE).write_text(json.dumps({"fingerprint": ws.fingerprint}), encoding="utf-8")
+
+
+def page_url(src: str) -> str:
+    """``tasks/5/index.md`` → ``tasks/5/``; ``about.md`` → ``about/``; ``index.md`` → ``""``."""
+    stem = src[:-len(".md")]
+    if stem == "index" or stem.endswith("/index"):
+        return stem[:-len("index")]
+    return stem + "/"
+
+
+def merge_search_index(old: dict, new: dict, rebuilt: set[str]) -> dict:
+    """The index a full build would write: kept pages' entries from ``old``, rebuilt pages' from ``new``,
+    in the order of ``old`` (the builder's page order, which a dirty build cannot change)."""
+    fresh: dict[str, list[dict]] = {}
+    for entry in new["docs"]:
+        fresh.setdefault(entry["location"].split("#")[0], []).append(entry)
+    docs, placed = [], set()
+    for entry in old["docs"]:
+        page = entry["location"].split("#")[0]
+        if page not in rebuilt:
+            docs.append(entry)
+        elif page not in placed:
+            docs.extend(fresh.get(page, []))
+            placed.add(page)
+    docs.extend(e for page, entries in fresh.items() if page not in placed for e in entries)
+    return {**new, "docs": docs}
+
+
+def _read_state(root: Path) -> dict | None:
+    try:
+        return json.loads((root / STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None

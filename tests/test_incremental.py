@@ -1,0 +1,100 @@
+"""The site builder's workspace: after one edit only the pages it touched are rebuilt, and the site is
+exactly the one a clean build makes."""
+
+from __future__ import annotations
+
+import fcntl
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import incremental
+from generator.build import BuildOptions, build
+from generator.cli import valid_register
+from generator.derive import derive
+from tests.conftest import REGISTERS
+
+SMALL = REGISTERS / "valid" / "small.yaml"
+REPORT = "{date: 2021-02-28, status: in_progress, progress: 30}"
+
+
+def run(register: Path, out: Path, cache: Path):
+    result = valid_register(str(register), None)
+    assert not isinstance(result, int)
+    return build(result.register, derive(result.register, result.as_of.date), BuildOptions(register, out, cache=cache))
+
+
+def files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1622419200")
+    shutil.copy(SMALL, tmp_path / "tasks.yaml")
+    return tmp_path
+
+
+def test_one_edit_rebuilds_a_few_pages_and_gives_the_clean_build(project):
+    register, cache = project / "tasks.yaml", project / "cache"
+    first = run(register, project / "site", cache)
+    assert first.pages_rebuilt == first.pages
+    register.write_text(register.read_text(encoding="utf-8").replace(REPORT, REPORT.replace("30}", "45}")),
+                        encoding="utf-8")
+    second = run(register, project / "site", cache)
+    assert 0 < second.pages_rebuilt < second.pages / 2
+    clean = run(register, project / "clean", project / "fresh-cache")
+    assert clean.pages_rebuilt == clean.pages
+    assert files(project / "site") == files(project / "clean")  # pages, search index, sitemap: all the same
+    assert "45%" in (project / "site" / "tasks" / "4" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_new_page_means_a_full_build(project):
+    register, cache = project / "tasks.yaml", project / "cache"
+    run(register, project / "site", cache)
+    register.write_text(register.read_text(encoding="utf-8") + "  - {id: 9, title: Trồng cây xanh, group: do-thi, "
+                        "lead: phong-qldt, deadline: 2021-11-30}\n", encoding="utf-8")
+    again = run(register, project / "site", cache)
+    assert again.pages_rebuilt == again.pages
+    assert (project / "site" / "tasks" / "9" / "index.html").is_file()
+
+
+def test_a_failed_build_leaves_no_workspace_to_trust(project, monkeypatch):
+    register, cache = project / "tasks.yaml", project / "cache"
+    run(register, project / "site", cache)
+    monkeypatch.setattr(incremental, "finish", lambda ws: (_ for _ in ()).throw(RuntimeError("killed")))
+    with pytest.raises(RuntimeError):
+        run(register, project / "site", cache)
+    monkeypatch.undo()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1622419200")
+    after = run(register, project / "site", cache)
+    assert after.pages_rebuilt == after.pages
+
+
+def test_a_workspace_in_use_by_another_build_is_not_shared(project):
+    register, cache = project / "tasks.yaml", project / "cache"
+    run(register, project / "site", cache)
+    with (cache / "site-builder" / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        other = run(register, project / "other", cache)
+    assert other.pages_rebuilt == other.pages
+    assert files(project / "other") == files(project / "site")
+
+
+def test_search_index_merge_keeps_order_and_replaces_rebuilt_pages():
+    old = {"config": {"lang": ["vi"]}, "docs": [
+        {"location": "", "text": "home"}, {"location": "#a", "text": "home a"},
+        {"location": "tasks/1/", "text": "old 1"}, {"location": "tasks/1/#r", "text": "old 1 r"},
+        {"location": "tasks/2/", "text": "two"}]}
+    new = {"config": {"lang": ["vi"], "new": True}, "docs": [
+        {"location": "tasks/1/", "text": "new 1"}, {"location": "", "text": "new home"}]}
+    merged = incremental.merge_search_index(old, new, {"", "tasks/1/"})
+    assert [d["text"] for d in merged["docs"]] == ["new home", "new 1", "two"]
+    assert merged["config"] == new["config"]
+
+
+@pytest.mark.parametrize(("src", "url"), [("index.md", ""), ("tasks/index.md", "tasks/"), ("tasks/5/index.md", "tasks/5/"),
+                                          ("about.md", "about/")])
+def test_page_url(src, url):
+    assert incremental.page_url(src) == url
