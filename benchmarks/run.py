@@ -330,6 +330,9 @@ def table(runs: dict[str, dict]) -> str:
     row("load average before cold / warm / baseline (2 cores)",
         lambda r: " / ".join(f"{r[k]['load_before']:.1f}" if 'load_before' in r[k] else "—" for k in ("cold", "warm", "baseline")))
     row("charts drawn cold / warm", lambda r: f"{r['cold']['charts_drawn']:,} / {r['warm']['charts_drawn']:,}")
+    row("pages rebuilt by the site builder cold / warm",
+        lambda r: f"{r['cold'].get('pages_rebuilt', r['cold']['pages']):,} / "
+                  f"{r['warm'].get('pages_rebuilt', r['warm']['pages']):,}")
     row("peak memory, largest process: validate / cold / warm / baseline",
         lambda r: " / ".join(f"{r[k]['maxrss_mb']:,.0f}" for k in ("validate", "cold", "warm", "baseline")) + " MB")
     row("peak memory, whole process tree (sampled): cold / warm / baseline",

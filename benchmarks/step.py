@@ -78,6 +78,7 @@ def cmd_build(args: argparse.Namespace) -> dict:
     return {
         "exit": 0, "max_mb": limit, "timings": timings, "stages": report.stages,
         "build_seconds": report.seconds, "pages": report.pages,
+        "pages_rebuilt": getattr(report, "pages_rebuilt", report.pages),
         "charts_drawn": report.charts_drawn, "charts_reused": report.charts_reused,
         "task_md_avg": sum(task_md) / len(task_md) if task_md else 0, "task_md_count": len(task_md),
     }
