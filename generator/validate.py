@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import asof, model
-from .load import Loaded, Mapping, Node, Scalar, Sequence
+from .load import Loaded, Mapping, Node, Scalar, Sequence, gc_paused
 from .problems import Problem, has_errors, problem
 from .schema import INVALID, REGISTER, Ctx, closest
 
@@ -33,6 +33,11 @@ class Result:
 
 def validate(loaded: Loaded, as_of: dt.date | None = None, now: dt.datetime | None = None) -> Result:
     """Check ``loaded``. ``as_of`` is the command line's date, if any."""
+    with gc_paused():
+        return _validate(loaded, as_of, now)
+
+
+def _validate(loaded: Loaded, as_of: dt.date | None, now: dt.datetime | None) -> Result:
     result = Result(loaded.path, loaded.language_hint, list(loaded.problems))
     if loaded.root is None:
         if not loaded.problems:
