@@ -79,6 +79,9 @@ def format_problem(p: Problem, path: str, lang: str = "vi") -> str:
 
 def message(p: Problem, lang: str = "vi") -> str:
     args = p.arg_dict()
+    for key in ("size_mb", "limit_mb"):  # sizes in the reader's number format: "2,1 MB"
+        if isinstance(args.get(key), float):
+            args[key] = number(args[key], lang)
     if "detail" in args and has(f"hint.{args['detail']}"):
         args["detail"] = t(f"hint.{args['detail']}", lang)
     if "expected" in args and has(f"kind.{args['expected']}"):

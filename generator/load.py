@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import math
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -103,7 +104,8 @@ def load_file(path: Path | str, max_bytes: int = MAX_BYTES) -> Loaded:
 
 
 def _too_large(size: int, limit: int) -> Problem:
-    return problem(1, 1, "file_too_large", size_mb=f"{size / 1048576:.1f}", limit_mb=f"{limit / 1048576:g}")
+    return problem(1, 1, "file_too_large", size_mb=round(size / 1048576, 1), limit_mb=round(limit / 1048576, 1),
+                   needed=math.ceil(size / 1048576))
 
 
 def load_bytes(data: bytes, path: str = "tasks.yaml", max_bytes: int = MAX_BYTES) -> Loaded:

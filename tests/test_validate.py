@@ -169,3 +169,16 @@ def test_a_larger_register_is_accepted_with_max_mb(tmp_path, capsys):
     assert main(["validate", str(big)]) == 1
     assert "vượt giới hạn 5" in capsys.readouterr().err
     assert main(["validate", "--max-mb", "8", str(big)]) == 0
+
+
+def test_file_too_large_says_how_to_allow_it_in_the_readers_number_format(tmp_path, capsys):
+    from generator.cli import main
+
+    big = tmp_path / "tasks.yaml"
+    big.write_bytes(b"# " + b"x" * int(6.4 * 1024 * 1024) + b"\n")
+    assert main(["validate", str(big)]) == 1
+    err = capsys.readouterr().err
+    assert "tệp nặng 6,4 MB, vượt giới hạn 5 MB" in err and "--max-mb 7" in err
+    assert main(["validate", str(big), "--max-mb", "7"]) == 1  # now read: a comment only is not a register
+    err = capsys.readouterr().err
+    assert "vượt giới hạn" not in err and "tệp trống" in err
