@@ -130,15 +130,15 @@ def _measure(task: Task) -> str | None:
 
 def describe(change: Change, lang: str = "vi") -> str:
     """One sentence, in the register's language, saying what changed."""
-    values = {"old": _word(change.old, lang), "new": _word(change.new, lang),
-              "date": _word(change.date, lang)}
+    values = {"old": word(change.old, lang), "new": word(change.new, lang),
+              "date": word(change.date, lang)}
     kind = change.kind
     if kind == "report_changed" and values["old"] == values["new"]:
         kind = "report_reworded"  # same figures: only the words of the report changed
     return i18n.t(f"change.{kind}", lang, task=change.task, title=change.title, **values)
 
 
-def _word(value: str | ReportState | None, lang: str) -> str:
+def word(value: str | ReportState | None, lang: str) -> str:
     """Statuses, ISO dates and report figures as a reader says them."""
     if value is None:
         return "—"

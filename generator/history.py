@@ -63,6 +63,11 @@ class History:
                 index.setdefault(c.task, []).append((r.commit, c))
         return index
 
+    def corrections(self, task_id: int, date: str) -> list[tuple[Commit, Change]]:
+        """Oldest first: the changes that corrected the task's report(s) of that (ISO) date."""
+        return [(commit, c) for commit, c in reversed(self.for_task(task_id))
+                if c.kind == "report_changed" and c.date == date]
+
     def deadline_moves(self, task_id: int) -> list[tuple[Commit, Change]]:
         """Oldest first: the original deadline is the first move's ``old``."""
         moves = [(commit, c) for commit, c in self.for_task(task_id) if c.kind == "deadline_moved"]

@@ -192,3 +192,18 @@ def test_history_reuses_the_register_just_validated(repo, tmp_path, monkeypatch)
     parsed.clear()
     history.load_history(repo / "tasks.yaml", tmp_path / "cache")
     assert parsed == []  # the given one was kept for the next build
+
+
+def test_a_corrected_report_is_marked_on_the_task_page_with_what_it_said_before(repo, tmp_path):
+    register = repo / "tasks.yaml"
+    register.write_text(register.read_text(encoding="utf-8").replace(
+        "{date: 2021-02-28, status: in_progress, progress: 30}", "{date: 2021-02-28, status: in_progress, progress: 45}"),
+        encoding="utf-8")
+    git(repo, "commit", "-qam", "Sửa số liệu tháng 2")
+    out = tmp_path / "site"
+    assert main(["build", "--register", str(register), "--out", str(out), "--cache", str(tmp_path / "cache")]) == 0
+    page = (out / "tasks" / "4" / "index.html").read_text(encoding="utf-8")
+    report = page[page.index("28/02/2021</strong>"):]
+    report = report[:report.index("</li>")]
+    assert "45%" in report and "Báo cáo này được sửa lại ngày 01/06/2021; trước đó ghi: Đang thực hiện, 30%." in report
+    assert page.count("report__corrected") == 1  # only that report

@@ -86,6 +86,7 @@ def environment(lang: str) -> jinja2.Environment:
         status=lambda s: i18n.t(f"status.{s}", lang),
         safe_url=lambda u: u if text.is_safe_url(u) else "#",
         describe=lambda change: diff.describe(change, lang),
+        said=lambda value: diff.word(value, lang),
     )
     return env
 
