@@ -3,8 +3,9 @@
 Every build stages all pages afresh (they are deterministic), but MkDocs need
 not turn all of them into HTML again. The builder works in a folder of its own
 under the cache — ``docs/`` (the staged pages) and ``site/`` (its last output)
-— and a staged page is written into ``docs/`` only when its bytes changed, so
-its modification time tells MkDocs's ``dirty`` mode exactly what to rebuild.
+— and a staged page is written into ``docs/`` only when its bytes changed, and
+its HTML in ``site/`` is then removed, so MkDocs's ``dirty`` mode (which
+rebuilds what has no output or an older one) rebuilds exactly those pages.
 
 A dirty build is only sound when nothing else changed: the fingerprint covers
 the builder's configuration, the theme overrides, the package versions and the
@@ -21,7 +22,6 @@ import contextlib
 import fcntl
 import hashlib
 import json
-import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -110,8 +110,10 @@ def prepare(ws: Workspace, staged_docs: Path, print_: str, forced: list[str]) ->
         if target.read_bytes() != content:
             target.write_bytes(content)
             ws.changed.add(name)
-    for name in forced:
-        os.utime(ws.docs / name)  # newer than its HTML: MkDocs rebuilds it
+    for name in ws.changed | set(forced):
+        # Without its output, MkDocs must rebuild it: exact whatever the clock's granularity,
+        # where comparing the page's time with its output's could see two writes in one tick.
+        (ws.site / output_of(name)).unlink(missing_ok=True)
     ws.rebuilt = {f for f in ws.changed if f.endswith(".md")} | set(forced)
     index = ws.site / SEARCH_INDEX
     ws._old_index = json.loads(index.read_text(encoding="utf-8")) if index.is_file() else None
@@ -133,6 +135,11 @@ def page_url(src: str) -> str:
     if stem == "index" or stem.endswith("/index"):
         return stem[:-len("index")]
     return stem + "/"
+
+
+def output_of(src: str) -> str:
+    """Where MkDocs writes a staged file (``use_directory_urls``): pages as ``…/index.html``."""
+    return page_url(src) + "index.html" if src.endswith(".md") else src
 
 
 def merge_search_index(old: dict, new: dict, rebuilt: set[str]) -> dict:

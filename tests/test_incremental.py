@@ -98,3 +98,20 @@ def test_search_index_merge_keeps_order_and_replaces_rebuilt_pages():
                                           ("about.md", "about/")])
 def test_page_url(src, url):
     assert incremental.page_url(src) == url
+
+
+def test_an_edited_page_is_rebuilt_even_when_its_old_output_looks_newer(project):
+    """A coarse clock (or a clock set back) can make the old HTML look as new as the edited page."""
+    import os
+    import time
+
+    register, cache = project / "tasks.yaml", project / "cache"
+    run(register, project / "site", cache)
+    later = time.time_ns() + 86_400 * 10**9
+    for path in (cache / "site-builder" / "site").rglob("*"):
+        os.utime(path, ns=(later, later))
+    register.write_text(register.read_text(encoding="utf-8").replace(REPORT, REPORT.replace("30}", "45}")),
+                        encoding="utf-8")
+    run(register, project / "site", cache)
+    run(register, project / "clean", project / "fresh-cache")
+    assert files(project / "site") == files(project / "clean")
