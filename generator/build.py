@@ -181,7 +181,10 @@ def _site_builder(ws: incremental.Workspace, staging: Path, docs: Path, register
     nav = navigation(register, docs)
     config = _write_config(staging, ws, nav, register, options)
     settings = config.read_text(encoding="utf-8") + (options.project / "mkdocs.yml").read_text(encoding="utf-8")
-    fingerprint = incremental.fingerprint(settings, [pages.TEMPLATES / "overrides"], incremental.staged_files(docs))
+    untitled = [docs / page for item in nav for value in item.values() if isinstance(value, list)
+                for page in value if isinstance(page, str)]
+    fingerprint = incremental.fingerprint(settings, [pages.TEMPLATES / "overrides"], incremental.staged_files(docs),
+                                          untitled)
     incremental.prepare(ws, docs, fingerprint, _nav_pages(nav))
     _run_mkdocs(config, options.strict, dirty=ws.incremental)
     incremental.finish(ws)

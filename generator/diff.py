@@ -90,23 +90,30 @@ def task_changes(a: Task, b: Task, old: Register, new: Register) -> list[Change]
 
 
 def report_changes(a: Task, b: Task) -> list[Change]:
-    """Reports are matched by date, then by their order within that date.
+    """Reports are matched by date: within a date, identical reports first, then the rest in order.
 
-    A report at a new date is news; one whose figures or words differ from the
-    report of the same date before is a correction, and says what it was.
+    A report at a new date (or one more on a date) is news; a report whose
+    figures or words differ from the one it is matched with is a correction,
+    and says what it was. Inserting or reordering reports of one date is not
+    taken for a correction.
     """
     changes = []
     for day in sorted({r.date for r in a.reports} | {r.date for r in b.reports}):
         olds = [r for r in a.reports if r.date == day]
         news = [r for r in b.reports if r.date == day]
+        for r in list(news):
+            twin = next((o for o in olds if _content(o) == _content(r)), None)
+            if twin is not None:
+                olds.remove(twin)
+                news.remove(r)
+        iso = day.isoformat()
         for old, new in zip_longest(olds, news):
             if old is None:
-                changes.append(Change("report_added", b.id, b.title, None, day.isoformat(), date=day.isoformat()))
+                changes.append(Change("report_added", b.id, b.title, None, iso, date=iso))
             elif new is None:
-                changes.append(Change("report_removed", b.id, b.title, _state(a, old), None, date=day.isoformat()))
-            elif _content(old) != _content(new):
-                changes.append(Change("report_changed", b.id, b.title, _state(a, old), _state(b, new),
-                                      date=day.isoformat()))
+                changes.append(Change("report_removed", b.id, b.title, _state(a, old), None, date=iso))
+            else:
+                changes.append(Change("report_changed", b.id, b.title, _state(a, old), _state(b, new), date=iso))
     return changes
 
 
@@ -133,17 +140,19 @@ def describe(change: Change, lang: str = "vi") -> str:
     values = {"old": word(change.old, lang), "new": word(change.new, lang),
               "date": word(change.date, lang)}
     kind = change.kind
-    if kind == "report_changed" and values["old"] == values["new"]:
+    if kind == "report_changed" and change.old == change.new:
         kind = "report_reworded"  # same figures: only the words of the report changed
+    elif values["old"] == values["new"]:  # figures that differ beyond the usual one decimal
+        values["old"], values["new"] = word(change.old, lang, 4), word(change.new, lang, 4)
     return i18n.t(f"change.{kind}", lang, task=change.task, title=change.title, **values)
 
 
-def word(value: str | ReportState | None, lang: str) -> str:
+def word(value: str | ReportState | None, lang: str, decimals: int = 1) -> str:
     """Statuses, ISO dates and report figures as a reader says them."""
     if value is None:
         return "—"
     if isinstance(value, ReportState):
-        return _report_words(value, lang)
+        return _report_words(value, lang, decimals)
     if i18n.has(f"status.{value}"):
         return i18n.t(f"status.{value}", lang)
     try:
@@ -152,11 +161,11 @@ def word(value: str | ReportState | None, lang: str) -> str:
         return value
 
 
-def _report_words(state: ReportState, lang: str) -> str:
+def _report_words(state: ReportState, lang: str, decimals: int = 1) -> str:
     """``Đang thực hiện, 40%`` or ``Đang thực hiện, 12,5 km``."""
     words = [i18n.t(f"status.{state.status}", lang)]
     if state.progress is not None:
-        words.append(i18n.percent(state.progress, lang))
+        words.append(i18n.percent(state.progress, lang, decimals))
     if state.value is not None:
-        words.append(i18n.quantity(state.value, state.unit or "", lang))
+        words.append(i18n.quantity(state.value, state.unit or "", lang, decimals).rstrip())
     return ", ".join(words)

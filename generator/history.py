@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .diff import Change, diff
+from .diff import Change, ReportState, diff
 from .load import load_bytes
-from .model import Register
+from .model import Register, Report
 from .validate import validate
 
 CACHE_VERSION = 1
@@ -63,10 +63,20 @@ class History:
                 index.setdefault(c.task, []).append((r.commit, c))
         return index
 
-    def corrections(self, task_id: int, date: str) -> list[tuple[Commit, Change]]:
-        """Oldest first: the changes that corrected the task's report(s) of that (ISO) date."""
-        return [(commit, c) for commit, c in reversed(self.for_task(task_id))
-                if c.kind == "report_changed" and c.date == date]
+    def corrections(self, task_id: int, report: Report, same_day: int = 1) -> list[tuple[Commit, Change]]:
+        """Oldest first: the changes that corrected this report.
+
+        Reports are told apart by their date; when ``same_day`` reports share it,
+        only a correction that left the report as it reads now is shown at it
+        (every correction is in the task's history all the same).
+        """
+        found = [(commit, c) for commit, c in reversed(self.for_task(task_id))
+                 if c.kind == "report_changed" and c.date == report.date.isoformat()]
+        if same_day > 1:
+            found = [(commit, c) for commit, c in found
+                     if isinstance(c.new, ReportState) and (c.new.status, c.new.progress, c.new.value)
+                     == (report.status, report.progress, report.value)]
+        return found
 
     def deadline_moves(self, task_id: int) -> list[tuple[Commit, Change]]:
         """Oldest first: the original deadline is the first move's ``old``."""

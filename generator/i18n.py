@@ -51,16 +51,16 @@ def _formatted(value: float | int, lang: str, decimals: int) -> str:
     return format_decimal(value, format=pattern, locale=_locale(lang))
 
 
-def percent(value: float | None, lang: str = "vi") -> str:
+def percent(value: float | None, lang: str = "vi", decimals: int = 1) -> str:
     """``87.7`` (already a percentage) → ``87,7%``."""
-    return "—" if value is None else number(value, lang) + "%"
+    return "—" if value is None else number(value, lang, decimals) + "%"
 
 
-def quantity(value: float | None, unit: str, lang: str = "vi") -> str:
+def quantity(value: float | None, unit: str, lang: str = "vi", decimals: int = 1) -> str:
     """``7254, 'tỷ đồng'`` → ``7.254 tỷ đồng``; ``87.7, '%'`` → ``87,7%``."""
     if value is None:
         return "—"
-    return number(value, lang) + ("%" if unit.strip() == "%" else " " + unit.strip())
+    return number(value, lang, decimals) + ("%" if unit.strip() == "%" else " " + unit.strip())
 
 
 def date(value: dt.date | None, lang: str = "vi") -> str:
@@ -81,7 +81,7 @@ def message(p: Problem, lang: str = "vi") -> str:
     args = p.arg_dict()
     for key in ("size_mb", "limit_mb"):  # sizes in the reader's number format: "2,1 MB"
         if isinstance(args.get(key), float):
-            args[key] = number(args[key], lang)
+            args[key] = number(args[key], lang, 2)
     if "detail" in args and has(f"hint.{args['detail']}"):
         args["detail"] = t(f"hint.{args['detail']}", lang)
     if "expected" in args and has(f"kind.{args['expected']}"):

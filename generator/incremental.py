@@ -69,9 +69,15 @@ def workspace(cache: Path | None, scratch: Path) -> Iterator[Workspace]:
     yield Workspace(Path(tempfile.mkdtemp(prefix="builder-", dir=scratch)))
 
 
-def fingerprint(config_text: str, theme_dirs: list[Path], staged: list[str]) -> str:
-    """Everything besides the pages themselves that a page's HTML depends on."""
+def fingerprint(config_text: str, theme_dirs: list[Path], staged: list[str], titled_by_content: list[Path]) -> str:
+    """Everything besides a page itself that its HTML depends on.
+
+    ``titled_by_content`` are pages listed in the navigation without a title:
+    MkDocs takes their title from their heading, and every page shows it.
+    """
     digest = hashlib.sha256(f"{STATE_VERSION}\n{config_text}\n".encode())
+    for page in titled_by_content:
+        digest.update(hashlib.sha256(page.read_bytes()).digest())
     for package in PACKAGES:
         with contextlib.suppress(metadata.PackageNotFoundError):
             digest.update(f"{package}={metadata.version(package)}\n".encode())
@@ -129,25 +135,27 @@ def finish(ws: Workspace) -> None:
     (ws.root / STATE).write_text(json.dumps({"fingerprint": ws.fingerprint}), encoding="utf-8")
 
 
-def page_url(src: str) -> str:
-    """``tasks/5/index.md`` → ``tasks/5/``; ``about.md`` → ``about/``; ``index.md`` → ``""``."""
-    stem = src[:-len(".md")]
-    if stem == "index" or stem.endswith("/index"):
-        return stem[:-len("index")]
-    return stem + "/"
-
-
 def output_of(src: str) -> str:
     """Where MkDocs writes a staged file (``use_directory_urls``): pages as ``…/index.html``."""
     return page_url(src) + "index.html" if src.endswith(".md") else src
 
 
+def page_url(src: str) -> str:
+    """``tasks/5/index.md`` → ``tasks/5/``; ``about.md`` → ``about/``; ``index.md`` and ``README.md`` → ``""``."""
+    folder, _, name = src.rpartition("/")
+    prefix = folder + "/" if folder else ""
+    stem = name[:-len(".md")]
+    return prefix if stem in ("index", "README") else f"{prefix}{stem}/"
+
+
 def merge_search_index(old: dict, new: dict, rebuilt: set[str]) -> dict:
     """The index a full build would write: kept pages' entries from ``old``, rebuilt pages' from ``new``,
-    in the order of ``old`` (the builder's page order, which a dirty build cannot change)."""
+    in the order of ``old`` (the builder's page order, which a dirty build cannot change). A page in
+    ``new`` counts as rebuilt even if it was not expected to be."""
     fresh: dict[str, list[dict]] = {}
     for entry in new["docs"]:
         fresh.setdefault(entry["location"].split("#")[0], []).append(entry)
+    rebuilt = rebuilt | fresh.keys()
     docs, placed = [], set()
     for entry in old["docs"]:
         page = entry["location"].split("#")[0]

@@ -104,8 +104,9 @@ def load_file(path: Path | str, max_bytes: int = MAX_BYTES) -> Loaded:
 
 
 def _too_large(size: int, limit: int) -> Problem:
-    return problem(1, 1, "file_too_large", size_mb=round(size / 1048576, 1), limit_mb=round(limit / 1048576, 1),
-                   needed=math.ceil(size / 1048576))
+    # rounded up, so that a file just over the limit never reads as "5 MB, over the 5 MB limit"
+    return problem(1, 1, "file_too_large", size_mb=math.ceil(size / 1048576 * 100) / 100,
+                   limit_mb=limit / 1048576, needed=math.ceil(size / 1048576))
 
 
 def load_bytes(data: bytes, path: str = "tasks.yaml", max_bytes: int = MAX_BYTES) -> Loaded:

@@ -207,3 +207,38 @@ def test_a_corrected_report_is_marked_on_the_task_page_with_what_it_said_before(
     report = report[:report.index("</li>")]
     assert "45%" in report and "Báo cáo này được sửa lại ngày 01/06/2021; trước đó ghi: Đang thực hiện, 30%." in report
     assert page.count("report__corrected") == 1  # only that report
+
+
+def test_inserting_or_reordering_reports_of_one_date_is_not_a_correction(tmp_path, capsys):
+    text = SMALL.read_text(encoding="utf-8")
+    first = "      - {date: 2021-02-28, status: in_progress, progress: 30}\n"
+    extra = "      - {date: 2021-02-28, status: in_progress, progress: 35, note: Buổi chiều.}\n"
+    before = text.replace(first, first + extra)
+    inserted = text.replace(first, extra.replace("35", "20").replace("chiều", "sáng") + first + extra)
+    out = _diff_output(tmp_path, capsys, before, inserted)
+    assert "báo cáo mới ngày 28/02/2021" in out and "sửa lại" not in out
+    assert _diff_output(tmp_path, capsys, before, text.replace(first, extra + first)) == "Không có thay đổi nào về nhiệm vụ.\n"
+
+
+def test_only_the_corrected_report_of_a_date_is_marked(repo, tmp_path):
+    register = repo / "tasks.yaml"
+    first = "{date: 2021-02-28, status: in_progress, progress: 30}"
+    register.write_text(register.read_text(encoding="utf-8").replace(
+        first, first + "\n      - {date: 2021-02-28, status: in_progress, progress: 40, note: Buổi chiều.}"),
+        encoding="utf-8")
+    git(repo, "commit", "-qam", "Thêm báo cáo buổi chiều")
+    register.write_text(register.read_text(encoding="utf-8").replace("progress: 40, note", "progress: 45, note"),
+                        encoding="utf-8")
+    git(repo, "commit", "-qam", "Sửa báo cáo buổi chiều")
+    out = tmp_path / "site"
+    assert main(["build", "--register", str(register), "--out", str(out), "--cache", str(tmp_path / "cache")]) == 0
+    page = (out / "tasks" / "4" / "index.html").read_text(encoding="utf-8")
+    assert page.count("report__corrected") == 1
+    marked = page[:page.index("report__corrected")]
+    assert marked[marked.rindex("report__head"):].count("45%") == 1  # the mark sits under the 45% report
+
+
+def test_a_change_in_a_figure_beyond_one_decimal_is_still_told(tmp_path, capsys):
+    text = SMALL.read_text(encoding="utf-8")
+    out = _diff_output(tmp_path, capsys, text, text.replace("progress: 30}", "progress: 30.04}"))
+    assert "từ \"Đang thực hiện, 30%\" thành \"Đang thực hiện, 30,04%\"" in out

@@ -13,7 +13,7 @@ from generator import incremental
 from generator.build import BuildOptions, build
 from generator.cli import valid_register
 from generator.derive import derive
-from tests.conftest import REGISTERS
+from tests.conftest import REGISTERS, ROOT
 
 SMALL = REGISTERS / "valid" / "small.yaml"
 REPORT = "{date: 2021-02-28, status: in_progress, progress: 30}"
@@ -22,7 +22,8 @@ REPORT = "{date: 2021-02-28, status: in_progress, progress: 30}"
 def run(register: Path, out: Path, cache: Path):
     result = valid_register(str(register), None)
     assert not isinstance(result, int)
-    return build(result.register, derive(result.register, result.as_of.date), BuildOptions(register, out, cache=cache))
+    options = BuildOptions(register, out, cache=cache, project=register.parent)
+    return build(result.register, derive(result.register, result.as_of.date), options)
 
 
 def files(site: Path) -> dict[str, bytes]:
@@ -31,8 +32,11 @@ def files(site: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def project(tmp_path, monkeypatch) -> Path:
+    """A project of its own (register, content, settings), so that tests can edit its content."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1622419200")
     shutil.copy(SMALL, tmp_path / "tasks.yaml")
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(ROOT / "content", tmp_path / "content")
     return tmp_path
 
 
@@ -95,7 +99,7 @@ def test_search_index_merge_keeps_order_and_replaces_rebuilt_pages():
 
 
 @pytest.mark.parametrize(("src", "url"), [("index.md", ""), ("tasks/index.md", "tasks/"), ("tasks/5/index.md", "tasks/5/"),
-                                          ("about.md", "about/")])
+                                          ("about.md", "about/"), ("guide/README.md", "guide/"), ("README.md", "")])
 def test_page_url(src, url):
     assert incremental.page_url(src) == url
 
@@ -112,6 +116,22 @@ def test_an_edited_page_is_rebuilt_even_when_its_old_output_looks_newer(project)
         os.utime(path, ns=(later, later))
     register.write_text(register.read_text(encoding="utf-8").replace(REPORT, REPORT.replace("30}", "45}")),
                         encoding="utf-8")
+    run(register, project / "site", cache)
+    run(register, project / "clean", project / "fresh-cache")
+    assert files(project / "site") == files(project / "clean")
+
+
+@pytest.mark.parametrize("page", ["about.md", "guide/README.md"])
+def test_a_hand_written_page_edited_gives_the_clean_build(project, page):
+    """Its title is in every page's navigation; a README is built as its folder's index."""
+    register, cache, source = project / "tasks.yaml", project / "cache", project / "content" / page
+    source.parent.mkdir(exist_ok=True)
+    if not source.exists():
+        source.write_text("# Hướng dẫn\n\nNội dung cũ.\n", encoding="utf-8")
+    run(register, project / "site", cache)
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace(text.splitlines()[0], "# Giới thiệu mới", 1) + "\nNội dung mới.\n",
+                      encoding="utf-8")
     run(register, project / "site", cache)
     run(register, project / "clean", project / "fresh-cache")
     assert files(project / "site") == files(project / "clean")

@@ -10,7 +10,8 @@ from generator.render import text
 # Vietnamese words, Markdown syntax and whitespace, mixed at random.
 PIECES = st.sampled_from(["Đã", "hoàn thành", "tuyến", "đường", "bê tông", "1.5", "87,7%", "km", "Chiềng Cọ", " ",
                           "  ", "-", "--", "1.", "2)", "+", "*", "_", "#", ">", "<", "&", ":", "=", "'", '"', "`",
-                          "[a](b)", "http://x.vn", "\n", "\t", "\\", "|", "~", "!", "(", ")", "---", "\u00a0"])
+                          "[a](b)", "http://x.vn", "\n", "\t", "\\", "|", "~", "!", "(", ")", "---", "\u00a0",
+                          "\x02", "\x7f", "\u2028", "\ufeff", "\r"])
 
 
 def slow(value: str) -> str:

@@ -175,7 +175,7 @@ def test_file_too_large_says_how_to_allow_it_in_the_readers_number_format(tmp_pa
     from generator.cli import main
 
     big = tmp_path / "tasks.yaml"
-    big.write_bytes(b"# " + b"x" * int(6.4 * 1024 * 1024) + b"\n")
+    big.write_bytes(b"# " + b"x" * (int(6.4 * 1024 * 1024) - 10) + b"\n")
     assert main(["validate", str(big)]) == 1
     err = capsys.readouterr().err
     assert "tệp nặng 6,4 MB, vượt giới hạn 5 MB" in err and "--max-mb 7" in err

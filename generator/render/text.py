@@ -69,7 +69,7 @@ def _converter() -> markdown.Markdown:
 # One line with nothing Markdown would read as syntax: most report notes. For
 # these the converter's output is known (a paragraph of escaped text), and
 # skipping it saves most of the pages stage on a large register.
-_PLAIN = re.compile(r"(?![-\s]*\Z)(?!(?:[-+*>#=]|\d+[.)])[ \t])[^\r\n\\`*_{}\[\]<>#!&|~\t]*\Z")
+_PLAIN = re.compile(r"(?![-\s]*\Z)(?!(?:[-+*>#=]|\d+[.)])[ \t])[^\x00-\x1f\x7f\\`*_{}\[\]<>#!&|~]*\Z")
 
 
 @lru_cache(maxsize=4096)
