@@ -95,9 +95,9 @@ def build(register: Register, figures: Figures, options: BuildOptions) -> BuildR
         stage("pages", pages.render, site, docs)
         stage("data", data_files.write, register, figures, options.register_path, docs / "data")
         stage("feed", feed.write, site, found, docs / "feed.xml")
-        report.pages = sum(1 for name in incremental.staged_files(docs) if name.endswith(".md"))
         with incremental.workspace(cache / "site-builder", staging) as ws:
-            stage("mkdocs", _site_builder, ws, staging, docs, register, options)
+            staged = stage("mkdocs", _site_builder, ws, staging, docs, register, options)
+            report.pages = sum(1 for name in staged if name.endswith(".md"))
             report.pages_rebuilt = len(ws.rebuilt)
         (staging / "site" / MARKER).write_text("built by python -m generator\n", encoding="utf-8")
         _swap(staging / "site", options.out)
@@ -176,27 +176,32 @@ def navigation(register: Register, docs: Path) -> list[dict[str, object]]:
 
 
 def _site_builder(ws: incremental.Workspace, staging: Path, docs: Path, register: Register,
-                  options: BuildOptions) -> None:
-    """MkDocs in the builder's workspace (rebuilding only what changed when it can), copied out to staging."""
+                  options: BuildOptions) -> list[str]:
+    """MkDocs in the builder's workspace (rebuilding only what changed when it can), copied out to staging.
+    Returns the staged files."""
     nav = navigation(register, docs)
     config = _write_config(staging, ws, nav, register, options)
     settings = config.read_text(encoding="utf-8") + (options.project / "mkdocs.yml").read_text(encoding="utf-8")
-    untitled = [docs / page for item in nav for value in item.values() if isinstance(value, list)
-                for page in value if isinstance(page, str)]
-    fingerprint = incremental.fingerprint(settings, [pages.TEMPLATES / "overrides"], incremental.staged_files(docs),
-                                          untitled)
-    incremental.prepare(ws, docs, fingerprint, _nav_pages(nav))
+    entries = _nav_pages(nav)
+    staged = incremental.staged_files(docs)
+    untitled = [docs / page for page, titled in entries if not titled]
+    fingerprint = incremental.fingerprint(settings, [pages.TEMPLATES / "overrides"], staged, untitled)
+    incremental.prepare(ws, docs, staged, fingerprint, [page for page, _ in entries])
     _run_mkdocs(config, options.strict, dirty=ws.incremental)
     incremental.finish(ws)
     shutil.copytree(ws.site, staging / "site")
+    return staged
 
 
-def _nav_pages(nav: list[object]) -> list[str]:
-    found: list[str] = []
+def _nav_pages(nav: list[object]) -> list[tuple[str, bool]]:
+    """Every page in the navigation, and whether the navigation gives its title (else MkDocs reads it)."""
+    found: list[tuple[str, bool]] = []
     for item in nav:
-        values = item.values() if isinstance(item, dict) else [item]
-        for value in values:
-            found += _nav_pages(value) if isinstance(value, list) else [str(value)]
+        if not isinstance(item, dict):
+            found.append((str(item), False))
+            continue
+        for value in item.values():
+            found += _nav_pages(value) if isinstance(value, list) else [(str(value), True)]
     return found
 
 

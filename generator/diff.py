@@ -111,9 +111,10 @@ def report_changes(a: Task, b: Task) -> list[Change]:
             if old is None:
                 changes.append(Change("report_added", b.id, b.title, None, iso, date=iso))
             elif new is None:
-                changes.append(Change("report_removed", b.id, b.title, _state(a, old), None, date=iso))
+                changes.append(Change("report_removed", b.id, b.title, report_state(a, old), None, date=iso))
             else:
-                changes.append(Change("report_changed", b.id, b.title, _state(a, old), _state(b, new), date=iso))
+                changes.append(Change("report_changed", b.id, b.title, report_state(a, old), report_state(b, new),
+                                      date=iso))
     return changes
 
 
@@ -121,7 +122,8 @@ def _content(r: Report) -> tuple[object, ...]:
     return (r.status, r.progress, r.value) + tuple(getattr(r, name) for name in REPORT_TEXTS)
 
 
-def _state(task: Task, r: Report) -> ReportState:
+def report_state(task: Task, r: Report) -> ReportState:
+    """What ``r`` says in figures, with the unit of ``task``'s measure."""
     return ReportState(r.status, r.progress, r.value, task.measure.unit if task.measure else None)
 
 
@@ -142,7 +144,7 @@ def describe(change: Change, lang: str = "vi") -> str:
     kind = change.kind
     if kind == "report_changed" and change.old == change.new:
         kind = "report_reworded"  # same figures: only the words of the report changed
-    elif values["old"] == values["new"]:  # figures that differ beyond the usual one decimal
+    elif kind == "report_changed" and values["old"] == values["new"]:  # differ beyond one decimal
         values["old"], values["new"] = word(change.old, lang, 4), word(change.new, lang, 4)
     return i18n.t(f"change.{kind}", lang, task=change.task, title=change.title, **values)
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .diff import Change, ReportState, diff
 from .load import load_bytes
-from .model import Register, Report
+from .model import Register, Report, Task
 from .validate import validate
 
 CACHE_VERSION = 1
@@ -63,19 +63,20 @@ class History:
                 index.setdefault(c.task, []).append((r.commit, c))
         return index
 
-    def corrections(self, task_id: int, report: Report, same_day: int = 1) -> list[tuple[Commit, Change]]:
-        """Oldest first: the changes that corrected this report.
+    def corrections(self, task: Task, report: Report) -> list[tuple[Commit, Change]]:
+        """Oldest first: the changes that corrected this report of ``task``.
 
-        Reports are told apart by their date; when ``same_day`` reports share it,
-        only a correction that left the report as it reads now is shown at it
-        (every correction is in the task's history all the same).
+        Reports are told apart by their date; when several share it, only a
+        correction that left the report as it reads now is shown at it (every
+        correction is in the task's history all the same).
         """
-        found = [(commit, c) for commit, c in reversed(self.for_task(task_id))
-                 if c.kind == "report_changed" and c.date == report.date.isoformat()]
-        if same_day > 1:
+        day = report.date.isoformat()
+        found = [(commit, c) for commit, c in reversed(self.for_task(task.id))
+                 if c.kind == "report_changed" and c.date == day]
+        if sum(r.date == report.date for r in task.reports) > 1:
+            now = (report.status, report.progress, report.value)
             found = [(commit, c) for commit, c in found
-                     if isinstance(c.new, ReportState) and (c.new.status, c.new.progress, c.new.value)
-                     == (report.status, report.progress, report.value)]
+                     if isinstance(c.new, ReportState) and (c.new.status, c.new.progress, c.new.value) == now]
         return found
 
     def deadline_moves(self, task_id: int) -> list[tuple[Commit, Change]]:

@@ -93,8 +93,8 @@ def staged_files(docs: Path) -> list[str]:
     return sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file())
 
 
-def prepare(ws: Workspace, staged_docs: Path, print_: str, forced: list[str]) -> None:
-    """Bring the workspace's ``docs/`` in line with ``staged_docs``.
+def prepare(ws: Workspace, staged_docs: Path, staged: list[str], print_: str, forced: list[str]) -> None:
+    """Bring the workspace's ``docs/`` in line with ``staged_docs`` (whose files are ``staged``).
 
     ``print_`` is the fingerprint of this build; ``forced`` the pages rebuilt
     whatever happened to them (the navigation's).
@@ -107,10 +107,10 @@ def prepare(ws: Workspace, staged_docs: Path, print_: str, forced: list[str]) ->
         shutil.rmtree(ws.docs, ignore_errors=True)
         shutil.rmtree(ws.site, ignore_errors=True)
         shutil.copytree(staged_docs, ws.docs)
-        ws.changed = set(staged_files(ws.docs))
+        ws.changed = set(staged)
         ws.rebuilt = {f for f in ws.changed if f.endswith(".md")}
         return
-    for name in staged_files(staged_docs):
+    for name in staged:
         source, target = staged_docs / name, ws.docs / name
         content = source.read_bytes()
         if target.read_bytes() != content:
