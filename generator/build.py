@@ -218,13 +218,24 @@ def _write_config(staging: Path, ws: incremental.Workspace, nav: list[dict[str, 
                   "custom_dir": str((pages.TEMPLATES / "overrides").resolve())},
         "extra_css": ["assets/palette.css", "assets/site.css"],
         "extra_javascript": ["assets/tables.js"],
-        "extra": {"feed_title": i18n.t("ui.feed.title", register.meta.language)},
+        "extra": {"feed_title": i18n.t("ui.feed.title", register.meta.language), **_shell_extra(register)},
     }
+    if register.meta.issuer:  # the header names who made the promises, at every width
+        config["site_name"] = register.meta.issuer
     if register.meta.site_url:
         config["site_url"] = register.meta.site_url
     path = staging / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+def _shell_extra(register: Register) -> dict[str, object]:
+    """What the page shell (site_templates/overrides) shows besides the pages: the issuer and the
+    data licence in the footer, the language of the link previews."""
+    meta = register.meta
+    return {"issuer": meta.issuer or "", "licence": meta.licence or "", "licence_url": meta.licence_url or "",
+            "licence_label": i18n.t("ui.footer.licence", meta.language),
+            "og_locale": "vi_VN" if meta.language == "vi" else "en_GB", "generator": False}
 
 
 class _DirtyNotice(logging.Filter):

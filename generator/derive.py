@@ -6,6 +6,7 @@ two in step.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -14,6 +15,12 @@ from .model import Grade, Register, Report, Task
 
 STATUS_ORDER = ("not_started", "in_progress", "paused", "done", "cancelled")
 CLOSED = ("done", "cancelled")
+
+# The one headline breakdown: every task is in exactly one part, so the parts add up to the total.
+# Done tasks by their completion against the deadline; open tasks past their deadline are
+# "overdue" whatever their status; the other open tasks by status (not yet due); then cancelled.
+PARTITION = ("done_early", "done_on_day", "done_late", "overdue", "in_progress", "not_started", "paused",
+             "cancelled")
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,15 @@ class TaskFigures:
     def done(self) -> bool:
         return self.status == "done"
 
+    @property
+    def part(self) -> str:
+        """The task's one place in ``PARTITION``."""
+        if self.status == "done":
+            return "done_early" if self.early else "done_late" if self.late else "done_on_day"
+        if self.overdue:
+            return "overdue"
+        return self.status
+
 
 @dataclass
 class Tally:
@@ -48,9 +64,13 @@ class Tally:
     late: int = 0
     on_time: int = 0
     due: int = 0
+    parts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PARTITION, 0))
+    due_by_date: int = 0  # tasks not cancelled whose deadline is on or before the as-of date
 
     def add(self, figures: TaskFigures) -> None:
         self.total += 1
+        self.parts[figures.part] += 1
+        self.due_by_date += figures.status != "cancelled" and figures.days_to_deadline <= 0
         self.status[figures.status] += 1
         self.overdue += figures.overdue
         self.early += figures.early
@@ -68,9 +88,26 @@ class Tally:
         return round(self.done / self.total * 100, 1) if self.total else None
 
     @property
-    def score(self) -> float | None:
-        """Tasks done on time ÷ tasks due × 100; None when nothing is due yet."""
-        return round(self.on_time / self.due * 100, 1) if self.due else None
+    def share_due(self) -> float | None:
+        """Percentage of tasks whose deadline has come (cancelled ones aside), one decimal: the pace
+        to read the share done against."""
+        return round(self.due_by_date / self.total * 100, 1) if self.total else None
+
+    @property
+    def not_yet_due(self) -> int:
+        """Open tasks whose deadline has not passed (in progress, not started, paused)."""
+        return self.parts["in_progress"] + self.parts["not_started"] + self.parts["paused"]
+
+    @property
+    def open_due(self) -> int:
+        """Due tasks: done, or open past the deadline (cancelled ones aside)."""
+        return self.done + self.overdue
+
+    def score(self, late_credit: float = 0.5) -> float | None:
+        """(on time + late × credit) ÷ due × 100, one decimal; None when nothing is due yet."""
+        if not self.due:
+            return None
+        return round((self.on_time + self.late * late_credit) / self.due * 100, 1)
 
 
 @dataclass(frozen=True)
@@ -78,11 +115,11 @@ class AgencyFigures:
     id: str
     lead: Tally
     partner_of: tuple[int, ...]
-    grade: str | None
-
-    @property
-    def score(self) -> float | None:
-        return self.lead.score
+    score: float | None  # None when nothing is due
+    grade: str | None  # None when unranked (fewer than min_due due) or no grading
+    rank: int | None = None  # equal scores share a rank; None when unranked
+    ranked: bool = False  # at least min_due tasks due
+    provisional: bool = True  # the period has not ended: the grade is not the year-end appraisal
 
 
 @dataclass(frozen=True)
@@ -93,6 +130,7 @@ class Figures:
     by_bloc: dict[str, Tally]
     by_group: dict[str, Tally]
     by_agency: dict[str, AgencyFigures]
+    ranking: tuple[str, ...] = ()  # lead agencies: ranked ones best first, then unranked, by name
 
 
 def considered_reports(task: Task, as_of: dt.date) -> tuple[Report, ...]:
@@ -167,6 +205,24 @@ def grade_for(score: float | None, grading: Iterable[Grade]) -> str | None:
     return next((g.name for g in grading if g.min <= score), None)
 
 
+def rank_agencies(register: Register, by_lead: dict[str, Tally], as_of: dt.date
+                  ) -> tuple[dict[str, AgencyFigures], tuple[str, ...]]:
+    """Score, rank and grade every agency by the register's rules (``meta.min_due``,
+    ``meta.late_credit``, ``meta.grading``); the order of the scoreboard."""
+    meta = register.meta
+    scores = {a: tally.score(meta.late_credit) for a, tally in by_lead.items()}
+    ranked = {a for a, tally in by_lead.items() if tally.due >= max(1, meta.min_due)}
+    ranks = {a: 1 + sum(1 for b in ranked if scores[b] > scores[a]) for a in ranked}  # type: ignore[operator]
+    provisional = as_of < meta.end
+    figures = {}
+    for a, tally in by_lead.items():
+        figures[a] = AgencyFigures(a, tally, (), scores[a], grade_for(scores[a], meta.grading) if a in ranked else None,
+                                   ranks.get(a), a in ranked, provisional)
+    led = [a for a, tally in by_lead.items() if tally.total]
+    order = sorted(led, key=lambda a: (a not in ranked, ranks.get(a, 0), register.agencies[a].name, a))
+    return figures, tuple(order)
+
+
 def derive(register: Register, as_of: dt.date) -> Figures:
     tasks = {t.id: task_figures(t, as_of) for t in register.tasks}
     overall = Tally()
@@ -182,8 +238,63 @@ def derive(register: Register, as_of: dt.date) -> Figures:
         by_bloc[register.agencies[task.lead].bloc].add(figures)
         for partner in task.partners:
             partner_of[partner].append(task.id)
-    by_agency = {
-        a: AgencyFigures(a, tally, tuple(partner_of[a]), grade_for(tally.score, register.meta.grading))
-        for a, tally in by_lead.items()
-    }
-    return Figures(as_of, tasks, overall, by_bloc, by_group, by_agency)
+    scored, ranking = rank_agencies(register, by_lead, as_of)
+    by_agency = {a: dataclasses.replace(f, partner_of=tuple(partner_of[a])) for a, f in scored.items()}
+    return Figures(as_of, tasks, overall, by_bloc, by_group, by_agency, ranking)
+
+
+# --- since the end of the previous month ----------------------------------------------------
+CORRECTION_KINDS = ("report_changed", "report_removed")
+
+
+@dataclass(frozen=True)
+class Since:
+    """What changed between the end of the previous month (``start``) and the as-of date."""
+
+    start: dt.date
+    newly_done: tuple[int, ...] = ()
+    newly_overdue: tuple[int, ...] = ()
+    deadlines_moved: tuple[int, ...] = ()
+    corrected: tuple[int, ...] = ()  # tasks whose past reports were changed or withdrawn
+    history: bool = False  # whether the git history was read (moves and corrections need it)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.newly_done or self.newly_overdue or self.deadlines_moved or self.corrected)
+
+    def within(self, task_ids: Iterable[int]) -> Since:
+        """The same, for a subset of the tasks (a bloc, a group, an agency)."""
+        keep = set(task_ids)
+        return dataclasses.replace(
+            self, **{name: tuple(i for i in getattr(self, name) if i in keep)
+                     for name in ("newly_done", "newly_overdue", "deadlines_moved", "corrected")})
+
+
+def previous_month_end(day: dt.date) -> dt.date:
+    return day.replace(day=1) - dt.timedelta(days=1)
+
+
+def since_last_month(register: Register, figures: Figures,
+                     changes: Iterable[tuple[dt.date, str, int]] | None = None) -> Since:
+    """Newly done and newly overdue from the reports (the figures at the end of the previous
+    month against now); deadline moves and corrections from ``changes`` — (local date of the
+    commit, kind of change, task) read from the git history, None when there is no history."""
+    start = previous_month_end(figures.as_of)
+    before = {t.id: task_figures(t, start) for t in register.tasks}
+    ids = [t.id for t in register.tasks]
+    moved: dict[int, None] = {}
+    corrected: dict[int, None] = {}
+    for day, kind, task in changes or ():
+        if start < day <= figures.as_of and task in figures.tasks:
+            if kind == "deadline_moved":
+                moved[task] = None
+            elif kind in CORRECTION_KINDS:
+                corrected[task] = None
+    return Since(
+        start=start,
+        newly_done=tuple(i for i in ids if figures.tasks[i].done and not before[i].done),
+        newly_overdue=tuple(i for i in ids if figures.tasks[i].overdue and not before[i].overdue),
+        deadlines_moved=tuple(sorted(moved)),
+        corrected=tuple(sorted(corrected)),
+        history=changes is not None,
+    )

@@ -29,6 +29,11 @@ class Meta:
     edit_uri: str | None = None
     site_url: str | None = None
     grading: tuple[Grade, ...] = ()
+    short_name: str | None = None  # how people call the register, e.g. "Kết luận số 55-KL/TU"
+    licence: str | None = None  # of the open data, e.g. "CC BY 4.0"
+    licence_url: str | None = None
+    min_due: int = 3  # tasks due before an agency is ranked or graded
+    late_credit: float = 0.5  # share of a point a task done late earns
 
 
 @dataclass(frozen=True)
@@ -117,7 +122,8 @@ def build(data: dict[str, Any]) -> Register:
     grading = tuple(Grade(g["name"], g["min"]) for g in meta.get("grading", []))
     return Register(
         meta=Meta(**_fields(meta, "title", "start", "end", "issuer", "issued", "as_of", "timezone",
-                            "language", "description", "repo_url", "edit_uri", "site_url"), grading=grading),
+                            "language", "description", "repo_url", "edit_uri", "site_url", "short_name",
+                            "licence", "licence_url", "min_due", "late_credit"), grading=grading),
         blocs={k: Bloc(k, v) for k, v in data["blocs"].items()},
         agencies={k: Agency(k, v["name"], v["bloc"]) for k, v in data["agencies"].items()},
         groups={k: Group(k, v) for k, v in data["groups"].items()},

@@ -60,15 +60,29 @@ STATUS_HATCHES = {
 # Part of "done": the tasks finished before their deadline.
 EARLY_HATCH = "//"
 
-# Neutral colours of the charts (on their own white card, so they read the
-# same in the site's light and dark themes).
-CARD = "#FFFFFF"
+# Neutral colours of the charts. Each is drawn with a light-scheme colour that
+# the SVG's own stylesheet swaps for its dark one (``NEUTRAL_DARK``) when the
+# reader's scheme is dark, so a chart is never a white panel on a dark page.
+# The light values are unique in the drawing (no status colour shares them).
+CARD = "#FEFEFE"  # the card's ground and the halos behind labels
 INK = "#1A1A1A"  # text
 INK_SOFT = "#4D4D4D"  # secondary text, axes (7.9:1 on white)
 RULE = "#D0D0D0"  # grid lines, tracks' edges
 TRACK = "#EDEDED"  # the empty part of a bar
 BAND = ("#F3F3F3", "#E4E4E4")  # alternating grade bands behind the agencies' scores
-LINE_DUE = OKABE_ITO["black"]
+LINE_DUE = "#1A1A1B"  # the "due" line: ink, flipping with it
+
+# name → (light, dark); dark values read on the dark theme's ground (#1E2029): text ≥ 7:1.
+NEUTRAL_DARK = {
+    "card": (CARD, "#1E2029"),
+    "ink": (INK, "#E8E8EA"),
+    "ink-soft": (INK_SOFT, "#B8BAC2"),
+    "rule": (RULE, "#4A4D5C"),
+    "track": (TRACK, "#33364A"),
+    "band-0": (BAND[0], "#262938"),
+    "band-1": (BAND[1], "#30344A"),
+    "line-due": (LINE_DUE, "#E8E8EA"),
+}
 LINE_DONE = OKABE_ITO["bluish_green"]
 LINE_VALUE = OKABE_ITO["blue"]
 MARK_TARGET = OKABE_ITO["vermillion"]

@@ -400,6 +400,13 @@ REGISTER_META = Record({
     "edit_uri": _f(Text(), "Đường dẫn sửa tệp trên kho, vd. edit/main/", "Edit path on the repository host, e.g. edit/main/"),
     "site_url": _f(Url(), "Địa chỉ công khai của trang", "Public address of the site"),
     "grading": _f(ListOf(GRADE), "Thang xếp loại, từ cao xuống thấp", "Grades, highest first"),
+    "short_name": _f(Text(), "Tên ngắn của văn bản, vd. Kết luận số 55-KL/TU", "Short name, e.g. Conclusion No. 55"),
+    "licence": _f(Text(), "Giấy phép của dữ liệu mở, vd. CC BY 4.0", "Licence of the open data, e.g. CC BY 4.0"),
+    "licence_url": _f(Url(), "Địa chỉ văn bản giấy phép", "Address of the licence text"),
+    "min_due": _f(Number(0, integer=True), "Số việc đến hạn tối thiểu để được xếp hạng, xếp loại (mặc định 3)",
+                  "Tasks due before an agency is ranked or graded (default 3)"),
+    "late_credit": _f(Number(0, 1), "Điểm cho việc hoàn thành chậm, 0-1 (mặc định 0,5)",
+                      "Credit for a task done late, 0-1 (default 0.5)"),
 })
 
 AGENCY = Record({

@@ -111,11 +111,19 @@ def test_the_small_register_by_hand(small_path):
     assert figures.by_bloc["ubnd"].total == 5 and figures.by_bloc["xa-phuong"].total == 3
     assert figures.by_group["nong-thon"].status["cancelled"] == 1
     qldt = figures.by_agency["phong-qldt"]
-    # phong-qldt leads 1 (early), 3 (late), 4 (overdue): 3 due, 1 on time -> 33.3, "Không hoàn thành"
-    assert (qldt.lead.total, qldt.score, qldt.grade) == (3, 33.3, "Không hoàn thành")
+    # phong-qldt leads 1 (early), 3 (late), 4 (overdue): 3 due, 1 on time, 1 late at half credit
+    # -> (1 + 0.5) / 3 = 50.0, "Hoàn thành", ranked 1st, provisional (31/05 is before the end, 31/12)
+    assert (qldt.lead.total, qldt.score, qldt.grade, qldt.rank, qldt.provisional) == (3, 50.0, "Hoàn thành", 1, True)
     qlda = figures.by_agency["ban-qlda"]
-    # ban-qlda leads 2 (on the day) and 5 (paused, not yet due): 1 due, 1 on time -> 100
-    assert (qlda.score, qlda.grade, qlda.partner_of) == (100.0, "Xuất sắc", (1,))
+    # ban-qlda leads 2 (on the day) and 5 (paused, not yet due): 1 due, 1 on time -> 100, but fewer
+    # than 3 due: neither ranked nor graded
+    assert (qlda.score, qlda.grade, qlda.rank, qlda.ranked, qlda.partner_of) == (100.0, None, None, False, (1,))
+    assert figures.ranking == ("phong-qldt", "ban-qlda", "chieng-co")
+    # the partition: 1 early, 2 on the day, 3 late, 4 overdue, 5 paused, 6 cancelled, 7 not started, 8 in progress
+    assert o.parts == {"done_early": 1, "done_on_day": 1, "done_late": 1, "overdue": 1, "in_progress": 1,
+                       "not_started": 1, "paused": 1, "cancelled": 1}
+    # deadlines on or before 31/05: 2, 3, 4 (6 is cancelled) -> 3 of 8 = 37.5 % due, 3 of 8 done
+    assert (o.due_by_date, o.share_due, o.share_done, o.not_yet_due) == (3, 37.5, 37.5, 3)
     # chieng-co: 6 cancelled, 7 and 8 not yet due -> nothing due, no score
     assert (figures.by_agency["chieng-co"].score, figures.by_agency["chieng-co"].grade) == (None, None)
 
@@ -146,3 +154,106 @@ def test_the_register_timezone_decides_today(small_path):
     text = small_path.read_text(encoding="utf-8").replace("  as_of: 2021-05-31\n", "  timezone: America/New_York\n")
     now = dt.datetime(2021, 6, 1, 2, tzinfo=dt.timezone.utc)  # 31 May, 22:00 in New York
     assert validate_text(text, now=now).as_of.date == D(2021, 5, 31)
+
+
+# --- the one partition, the pace, the fair scoreboard, since last month (issue 11) -----------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from generator.derive import PARTITION, previous_month_end, since_last_month  # noqa: E402
+from generator.model import Agency, Bloc, Grade, Group, Meta, Register  # noqa: E402
+from tests.conftest import ROOT  # noqa: E402
+from tests.strategies import registers  # noqa: E402
+
+
+def _assert_partition(figures, register):
+    tallies = [figures.overall, *figures.by_bloc.values(), *figures.by_group.values(),
+               *(a.lead for a in figures.by_agency.values())]
+    for tally in tallies:
+        assert sum(tally.parts.values()) == tally.total
+        assert tally.parts["done_early"] + tally.parts["done_on_day"] + tally.parts["done_late"] == tally.done
+        assert tally.parts["overdue"] == tally.overdue
+        assert tally.done + tally.overdue + tally.not_yet_due + tally.parts["cancelled"] == tally.total
+    assert sum(t.total for t in figures.by_bloc.values()) == figures.overall.total == len(register.tasks)
+    for i, f in figures.tasks.items():
+        assert f.part in PARTITION
+
+
+def test_the_partition_of_the_example_sums_to_its_total():
+    result = validate_path(ROOT / "tasks.yaml")
+    figures = derive(result.register, result.as_of.date)
+    _assert_partition(figures, result.register)
+    o = figures.overall
+    # a count of the register as of 31/05/2021: 38 done = 9 early + 23 on the day + 6 late
+    assert (o.total, o.done, o.parts["done_early"], o.parts["done_late"], o.overdue) == (100, 38, 9, 6, 6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(registers(), st.dates(D(2020, 12, 1), D(2022, 2, 1)))
+def test_the_partition_sums_to_the_total_on_any_register(register, as_of):
+    figures = derive(register, as_of)
+    _assert_partition(figures, register)
+    # every agency that leads a task is on the scoreboard once; ranked ones first, best first
+    led = {t.lead for t in register.tasks}
+    assert sorted(figures.ranking) == sorted(led)
+    ranked = [figures.by_agency[a] for a in figures.ranking if figures.by_agency[a].ranked]
+    assert ranked == [figures.by_agency[a] for a in figures.ranking[:len(ranked)]]
+    assert [a.score for a in ranked] == sorted((a.score for a in ranked), reverse=True)
+    for a in figures.by_agency.values():
+        assert a.ranked == (a.lead.due >= max(1, register.meta.min_due))
+        assert (a.grade is not None) == a.ranked and (a.rank is not None) == a.ranked
+
+
+def _one_agency(*tasks, min_due=3, late_credit=0.5, end=D(2021, 12, 31)):
+    meta = Meta(title="t", start=D(2021, 1, 1), end=end, min_due=min_due, late_credit=late_credit,
+                grading=(Grade("Xuất sắc", 90), Grade("Hoàn thành", 50), Grade("Không hoàn thành", 0)))
+    numbered = tuple(Task(id=i, title="t", group="g", lead="a", deadline=t.deadline, line=i, reports=t.reports)
+                     for i, t in enumerate(tasks, 1))
+    return Register(meta, {"b": Bloc("b", "B")}, {"a": Agency("a", "A", "b")}, {"g": Group("g", "G")}, numbered)
+
+
+def test_nothing_due_no_score_no_rank_no_grade():
+    reg = _one_agency(task(deadline=D(2021, 9, 30)), min_due=0)
+    a = derive(reg, D(2021, 5, 31)).by_agency["a"]
+    assert (a.lead.due, a.score, a.ranked, a.rank, a.grade) == (0, None, False, None, None)
+
+
+def test_one_due_task_done_late_earns_half_not_failure():
+    reg = _one_agency(task((D(2021, 4, 8), "done"), deadline=D(2021, 3, 31)), min_due=1)
+    a = derive(reg, D(2021, 5, 31)).by_agency["a"]
+    assert (a.lead.due, a.lead.late, a.score, a.grade, a.rank) == (1, 1, 50.0, "Hoàn thành", 1)
+    full = derive(_one_agency(task((D(2021, 4, 8), "done"), deadline=D(2021, 3, 31)), min_due=1, late_credit=1),
+                  D(2021, 5, 31)).by_agency["a"]
+    assert full.score == 100.0
+
+
+def test_the_minimum_of_due_tasks_before_ranking_at_its_boundary():
+    done = [task((D(2021, 3, 1), "done"), deadline=D(2021, 3, 31)) for _ in range(3)]
+    two, three = _one_agency(*done[:2]), _one_agency(*done)
+    assert derive(two, D(2021, 5, 31)).by_agency["a"].ranked is False
+    ranked = derive(three, D(2021, 5, 31)).by_agency["a"]
+    assert (ranked.ranked, ranked.rank, ranked.score, ranked.grade) == (True, 1, 100.0, "Xuất sắc")
+
+
+def test_grades_are_provisional_until_the_period_ends():
+    reg = _one_agency(*[task((D(2021, 3, 1), "done"), deadline=D(2021, 3, 31)) for _ in range(3)])
+    assert derive(reg, D(2021, 12, 30)).by_agency["a"].provisional is True
+    assert derive(reg, D(2021, 12, 31)).by_agency["a"].provisional is False
+
+
+def test_since_last_month_from_the_reports_and_the_history():
+    reg = _one_agency(
+        task((D(2021, 5, 10), "done"), deadline=D(2021, 6, 30)),  # 1: done in May
+        task((D(2021, 4, 10), "done"), deadline=D(2021, 6, 30)),  # 2: done before May
+        task(deadline=D(2021, 5, 15)),  # 3: fell overdue in May
+        task(deadline=D(2021, 4, 15)),  # 4: overdue since April
+    )
+    figures = derive(reg, D(2021, 5, 31))
+    assert previous_month_end(D(2021, 5, 31)) == D(2021, 4, 30) == previous_month_end(D(2021, 5, 1))
+    changes = [(D(2021, 4, 30), "deadline_moved", 2), (D(2021, 5, 2), "deadline_moved", 3),
+               (D(2021, 5, 20), "report_changed", 1), (D(2021, 6, 1), "report_removed", 4)]
+    s = since_last_month(reg, figures, changes)
+    assert (s.start, s.newly_done, s.newly_overdue, s.deadlines_moved, s.corrected, s.history) == (
+        D(2021, 4, 30), (1,), (3,), (3,), (1,), True)
+    assert s.within([2, 4]).empty and not s.within([3]).empty
+    assert since_last_month(reg, figures, None).history is False

@@ -203,7 +203,22 @@ def _tidy(svg: str, width: int, height: int) -> str:
     svg = _FONT_FAMILY.sub("", svg)
     svg = _ROTATE0.sub("", svg)
     family = ", ".join(f"'{f}'" if f != "sans-serif" else f for f in FAMILY)
-    return svg.replace("<style type=\"text/css\">*{", f"<style type=\"text/css\">text{{font-family: {family}}}\n*{{", 1)
+    svg = _themed(svg)
+    return svg.replace("<style type=\"text/css\">*{", f"<style type=\"text/css\">text{{font-family: {family}}}\n"
+                       f"{_THEME_CSS}\n*{{", 1)
+
+
+_THEME_CSS = (":root{" + "".join(f"--{name}:{light}" + ";" for name, (light, _) in P.NEUTRAL_DARK.items()) + "}"
+              "@media (prefers-color-scheme: dark){:root{"
+              + "".join(f"--{name}:{dark}" + ";" for name, (_, dark) in P.NEUTRAL_DARK.items()) + "}}")
+
+
+def _themed(svg: str) -> str:
+    """Neutral colours as CSS variables (with the light colour as fallback), so that the chart follows
+    the reader's colour scheme; the status colours stay as they are in both."""
+    for name, (light, _) in P.NEUTRAL_DARK.items():
+        svg = re.sub(re.escape(light), f"var(--{name}, {light.lower()})", svg, flags=re.I)
+    return svg
 
 
 # --- shared pieces ------------------------------------------------------------------------------

@@ -300,26 +300,25 @@ def targets_chart(register: Register, figures: Figures, lang: str) -> Chart | No
 # --- agencies ---------------------------------------------------------------------------------
 def agency_chart(register: Register, figures: Figures, lang: str) -> Chart | None:
     """Each lead agency's score, highest first, over the grade bands; None when no agency has a score yet."""
-    led = {task.lead for task in register.tasks}
-    agencies = [a for a in register.agencies.values() if a.id in led]
-    agencies.sort(key=lambda a: (figures.by_agency[a.id].score is None, -(figures.by_agency[a.id].score or 0), a.name))
-    if not any(figures.by_agency[a.id].score is not None for a in agencies):
+    agencies = [register.agencies[a] for a in figures.ranking]
+    if not any(figures.by_agency[a.id].ranked for a in agencies):
         return None
     rows, table_rows, parts = [], [], []
     unscored = 0
+    min_due = _n(register.meta.min_due, lang)
     for agency in agencies:
         a = figures.by_agency[agency.id]
         score = i18n.percent(a.score, lang)
-        if a.score is None:
+        grade = (t("ui.grade.provisional", lang, grade=a.grade) if a.provisional else a.grade) if a.grade else None
+        if not a.ranked:
             unscored += 1
-            rows.append((agency.name, None, t("chart.no_score", lang)))
+            rows.append((agency.name, None, t("chart.unranked", lang, due=_n(a.lead.due, lang), min_due=min_due)))
         else:
-            rows.append((agency.name, a.score,
-                         t("chart.score_grade", lang, score=score, grade=a.grade) if a.grade else score))
-            key = "chart.alt.agency_grade" if a.grade else "chart.alt.agency"
-            parts.append(t(key, lang, name=agency.name, score=score, grade=a.grade))
-        on_time_due = f"{_n(a.lead.on_time, lang)} / {_n(a.lead.due, lang)}"
-        table_rows.append((agency.name, score, a.grade or "—", on_time_due))
+            rows.append((agency.name, a.score, t("chart.score_grade", lang, score=score, grade=grade) if grade else score))
+            key = "chart.alt.agency_grade" if grade else "chart.alt.agency"
+            parts.append(t(key, lang, name=agency.name, score=score, grade=grade))
+        on_time_due = f"{_n(a.lead.on_time, lang)} / {_n(a.lead.late, lang)} / {_n(a.lead.due, lang)}"
+        table_rows.append((agency.name, score if a.ranked else "—", grade or "—", on_time_due))
     grading = register.meta.grading
     bands = []
     for i, grade in enumerate(grading):
@@ -332,7 +331,7 @@ def agency_chart(register: Register, figures: Figures, lang: str) -> Chart | Non
     ticks = sorted({0.0, *mins, *([100.0] if all(v <= 85 for v in mins) else [])}) if bands else [0.0, 50.0, 100.0]
     alt_parts = _join(parts)
     if unscored:
-        alt_parts += "; " + t("chart.alt.no_score", lang, count=_n(unscored, lang))
+        alt_parts += "; " + t("chart.alt.unranked", lang, count=_n(unscored, lang), min_due=min_due)
     return Chart(
         name="agencies", kind="scores",
         data=(("bands", tuple(bands)), ("rows", tuple(rows)),

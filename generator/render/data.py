@@ -13,11 +13,13 @@ from typing import Any
 from ..derive import Figures, Tally
 from ..model import Register, Task
 
-TASK_JSON_FIELDS = ("id", "title", "group", "bloc", "lead", "partners", "deadline", "status", "completed",
-                    "progress", "overdue", "early", "late", "url")
-TASK_CSV_FIELDS = TASK_JSON_FIELDS[:-1] + ("days_overdue", "value", "unit", "measure_target", "url")
+TASK_JSON_FIELDS = ("id", "title", "group", "group_name", "bloc", "bloc_name", "lead", "lead_name", "partners",
+                    "partner_names", "deadline", "status", "part", "completed", "progress", "overdue",
+                    "days_overdue", "early", "late", "baseline", "value", "unit", "measure_target", "url")
+TASK_CSV_FIELDS = TASK_JSON_FIELDS
 REPORT_CSV_FIELDS = ("task", "date", "status", "progress", "value", "note", "difficulties", "proposals")
-SUMMARY_FIELDS = ("as_of", "total", "status", "overdue", "done_early", "done_late", "by_bloc", "by_group", "by_agency")
+SUMMARY_FIELDS = ("as_of", "issuer", "licence", "total", "partition", "due_by_date", "status", "overdue",
+                  "done_early", "done_late", "scoring", "by_bloc", "by_group", "by_agency")
 
 
 @dataclass(frozen=True)
@@ -37,30 +39,42 @@ FILES = (
 
 
 def task_record(reg: Register, fig: Figures, task: Task) -> dict[str, Any]:
+    """A task as open data: every code with its name beside it, and the measure's figures, so that
+    a row can be read and its progress recomputed without the register."""
     f = fig.tasks[task.id]
+    bloc = reg.agencies[task.lead].bloc
+    m = task.measure
     return {
-        "id": task.id, "title": task.title, "group": task.group, "bloc": reg.agencies[task.lead].bloc,
-        "lead": task.lead, "partners": list(task.partners), "deadline": task.deadline.isoformat(),
-        "status": f.status, "completed": f.completed.isoformat() if f.completed else None,
-        "progress": f.progress, "overdue": f.overdue, "early": f.early, "late": f.late,
-        "url": f"tasks/{task.id}/",
+        "id": task.id, "title": task.title, "group": task.group, "group_name": reg.groups[task.group].name,
+        "bloc": bloc, "bloc_name": reg.blocs[bloc].name, "lead": task.lead,
+        "lead_name": reg.agencies[task.lead].name, "partners": list(task.partners),
+        "partner_names": [reg.agencies[p].name for p in task.partners], "deadline": task.deadline.isoformat(),
+        "status": f.status, "part": f.part, "completed": f.completed.isoformat() if f.completed else None,
+        "progress": f.progress, "overdue": f.overdue, "days_overdue": f.days_overdue, "early": f.early,
+        "late": f.late, "baseline": m.baseline if m else None, "value": f.value, "unit": m.unit if m else None,
+        "measure_target": m.target if m else None, "url": f"tasks/{task.id}/",
     }
 
 
 def summary(reg: Register, fig: Figures) -> dict[str, Any]:
-    o = fig.overall
+    o, meta = fig.overall, reg.meta
     return {
-        "as_of": fig.as_of.isoformat(), "total": o.total, "status": dict(o.status), "overdue": o.overdue,
-        "done_early": o.early, "done_late": o.late,
-        "by_bloc": {k: _brief(v) for k, v in fig.by_bloc.items()},
-        "by_group": {k: _brief(v) for k, v in fig.by_group.items()},
-        "by_agency": {k: {**_brief(a.lead), "done_on_time": a.lead.on_time, "score": a.score, "grade": a.grade}
+        "as_of": fig.as_of.isoformat(), "issuer": meta.issuer,
+        "licence": {"name": meta.licence, "url": meta.licence_url} if meta.licence else None,
+        "total": o.total, "partition": dict(o.parts), "due_by_date": o.due_by_date, "status": dict(o.status),
+        "overdue": o.overdue, "done_early": o.early, "done_late": o.late,
+        "scoring": {"min_due": meta.min_due, "late_credit": meta.late_credit, "provisional": fig.as_of < meta.end},
+        "by_bloc": {k: {"name": reg.blocs[k].name, **_brief(v)} for k, v in fig.by_bloc.items()},
+        "by_group": {k: {"name": reg.groups[k].name, **_brief(v)} for k, v in fig.by_group.items()},
+        "by_agency": {k: {"name": reg.agencies[k].name, **_brief(a.lead), "done_on_time": a.lead.on_time,
+                          "due": a.lead.due, "score": a.score, "ranked": a.ranked, "rank": a.rank, "grade": a.grade,
+                          "grade_provisional": a.provisional if a.grade else None}
                       for k, a in fig.by_agency.items()},
     }
 
 
-def _brief(tally: Tally) -> dict[str, int]:
-    return {"total": tally.total, "done": tally.done, "overdue": tally.overdue}
+def _brief(tally: Tally) -> dict[str, Any]:
+    return {"total": tally.total, "done": tally.done, "overdue": tally.overdue, "partition": dict(tally.parts)}
 
 
 def _cell(value: Any) -> Any:
@@ -93,10 +107,7 @@ def _json(value: Any) -> bytes:
 def task_rows(reg: Register, fig: Figures) -> list[dict[str, Any]]:
     rows = []
     for task in reg.tasks:
-        f = fig.tasks[task.id]
-        m = task.measure
-        rows.append({**task_record(reg, fig, task), "days_overdue": f.days_overdue, "value": f.value,
-                     "unit": m.unit if m else None, "measure_target": m.target if m else None})
+        rows.append(task_record(reg, fig, task))
     return rows
 
 

@@ -11,13 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
+from zoneinfo import ZoneInfo
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from .. import diff, i18n
-from ..derive import Figures, TaskFigures, key_targets
+from ..derive import PARTITION, Figures, Since, TaskFigures, key_targets, since_last_month
 from ..model import Register, Task
 from . import data, text
 
@@ -63,6 +65,20 @@ class Site:
     def edit_url(self, task: Task) -> str | None:
         return f"{self.edit_base}#L{task.line}" if self.edit_base else None
 
+    @cached_property
+    def since(self) -> Since:
+        """What changed since the end of the previous month (derive.since_last_month)."""
+        return since_last_month(self.register, self.figures, history_changes(self.history, self.register.meta.timezone))
+
+
+def history_changes(history: Any, timezone: str) -> list[tuple[dt.date, str, int]] | None:
+    """(local date of the commit, kind, task) of every change in the git history; None without history."""
+    if history is None or not getattr(history, "available", False):
+        return None
+    zone = ZoneInfo(timezone)
+    return [(rev.commit.date.astimezone(zone).date(), change.kind, change.task)
+            for rev in history.revisions for change in rev.changes]
+
 
 def environment(lang: str) -> jinja2.Environment:
     env = jinja2.Environment(
@@ -74,6 +90,8 @@ def environment(lang: str) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals["t"] = lambda key, **args: i18n.t(key, lang, **args)
+    env.globals["has_t"] = i18n.has
+    env.globals["parts"] = PARTITION
     env.filters.update(
         md=text.markdown_to_html,
         md_text=text.escape_markdown,
@@ -135,6 +153,22 @@ def plan(site: Site) -> Iterator[Page]:
     yield Page("open-data.md.j2", "open-data/index.md", {"data_files": data.FILES})
 
 
+def answer_text(site: Site) -> str:
+    """The home page's one-sentence answer as plain text (the description shared in link previews)."""
+    o, lang = site.figures.overall, site.lang
+
+    def n(value: int) -> str:
+        return i18n.number(value, lang, 0)
+
+    parts = [i18n.t("ui.answer.done", lang, done=n(o.done), on_time=n(o.on_time), late=n(o.late)),
+             i18n.t("ui.answer.overdue", lang, overdue=n(o.overdue)),
+             i18n.t("ui.answer.not_due", lang, count=n(o.not_yet_due))]
+    if o.parts["cancelled"]:
+        parts.append(i18n.t("ui.answer.cancelled", lang, count=n(o.parts["cancelled"])))
+    lead = i18n.t("ui.answer.lead", lang, date=i18n.date(site.figures.as_of, lang), total=n(o.total))
+    return f"{lead} {', '.join(parts)}."
+
+
 def validation_messages(lang: str) -> list[tuple[str, str]]:
     """Every validation message, as the catalogue for editors (from the translation table)."""
     skip = {"msg.task_prefix", "msg.suggestion"}
@@ -150,20 +184,9 @@ def recent_reports(reg: Register, fig: Figures) -> list[dict[str, Any]]:
 
 
 def ranked_agencies(site: Site) -> list[dict[str, Any]]:
-    """Lead agencies, best score first; agencies with nothing due after, then by name."""
-    led = {t.lead for t in site.register.tasks}
-    agencies = [a for a in site.register.agencies.values() if a.id in led]
-
-    def order(agency: Any) -> tuple:
-        score = site.figures.by_agency[agency.id].score
-        return (score is None, -(score or 0), agency.name)
-
-    ranked = sorted(agencies, key=order)
-    scores = [site.figures.by_agency[a.id].score for a in ranked]
-    # Equal scores share a rank (1, 1, 3, ...); agencies with nothing due have none.
-    return [{"agency": a, "a": site.figures.by_agency[a.id],
-             "rank": None if score is None else 1 + sum(1 for s in scores if s is not None and s > score)}
-            for a, score in zip(ranked, scores)]
+    """Lead agencies in the scoreboard's order (derive.rank_agencies): ranked ones best first, then the rest."""
+    return [{"agency": site.register.agencies[a], "a": site.figures.by_agency[a], "rank": site.figures.by_agency[a].rank}
+            for a in site.figures.ranking]
 
 
 def attention(site: Site) -> dict[str, Any]:
@@ -188,6 +211,7 @@ def render(site: Site, docs: Path, pages: list[Page] | None = None) -> list[Path
         out = docs / page.path
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(template.render(site=site, reg=site.register, fig=site.figures, root=page.root,
-                                       lang=site.lang, **page.context), encoding="utf-8")
+                                       lang=site.lang, since=site.since, answer_text=answer_text(site),
+                                       **page.context), encoding="utf-8")
         written.append(out)
     return written
