@@ -47,24 +47,39 @@ def test_summary_json_by_hand(site):
     assert s["as_of"] == "2021-05-31" and s["total"] == 8
     assert s["status"] == {"not_started": 1, "in_progress": 2, "paused": 1, "done": 3, "cancelled": 1}
     assert (s["overdue"], s["done_early"], s["done_late"]) == (1, 1, 1)
-    assert s["by_bloc"] == {"ubnd": {"total": 5, "done": 3, "overdue": 1},
-                            "xa-phuong": {"total": 3, "done": 0, "overdue": 0}}
-    assert s["by_group"]["do-thi"] == {"total": 5, "done": 3, "overdue": 1}
-    assert s["by_agency"]["phong-qldt"] == {"total": 3, "done": 2, "overdue": 1, "done_on_time": 1,
-                                            "score": 33.3, "grade": "Không hoàn thành"}
+    # one partition, summing to the total: 1 early, 2 on the day, 3 late, 4 overdue, 5 paused,
+    # 6 cancelled, 7 not started, 8 in progress
+    assert s["partition"] == {"done_early": 1, "done_on_day": 1, "done_late": 1, "overdue": 1, "in_progress": 1,
+                              "not_started": 1, "paused": 1, "cancelled": 1}
+    assert s["due_by_date"] == 3 and s["licence"] is None
+    assert s["scoring"] == {"min_due": 3, "late_credit": 0.5, "provisional": True}
+    ubnd = s["by_bloc"]["ubnd"]
+    assert (ubnd["name"], ubnd["total"], ubnd["done"], ubnd["overdue"]) == ("Khối Ủy ban nhân dân", 5, 3, 1)
+    assert sum(ubnd["partition"].values()) == 5
+    assert s["by_group"]["do-thi"]["total"] == 5
+    # phong-qldt: 1 on time + ½ × 1 late of 3 due = 50 -> "Hoàn thành", provisionally
+    qldt = s["by_agency"]["phong-qldt"]
+    assert {k: qldt[k] for k in ("done_on_time", "due", "score", "ranked", "rank", "grade", "grade_provisional")} == {
+        "done_on_time": 1, "due": 3, "score": 50.0, "ranked": True, "rank": 1, "grade": "Hoàn thành",
+        "grade_provisional": True}
     assert s["by_agency"]["chieng-co"]["score"] is None
+    assert s["by_agency"]["ban-qlda"]["grade"] is None  # 1 due: fewer than 3, not graded
 
 
 def test_tasks_json_by_hand(site):
     tasks = json.loads((site / "data" / "tasks.json").read_text(encoding="utf-8"))
     assert [t["id"] for t in tasks] == list(range(1, 9))
     first = tasks[0]
-    assert set(first) == {"id", "title", "group", "bloc", "lead", "partners", "deadline", "status", "completed",
-                          "progress", "overdue", "early", "late", "url"}
-    assert first == {"id": 1, "title": "Thảm nhựa thí điểm 3 tuyến phố", "group": "do-thi", "bloc": "ubnd",
-                     "lead": "phong-qldt", "partners": ["ban-qlda"], "deadline": "2021-06-30", "status": "done",
-                     "completed": "2021-03-15", "progress": 100.0, "overdue": False, "early": True, "late": False,
-                     "url": "tasks/1/"}
+    assert first == {"id": 1, "title": "Thảm nhựa thí điểm 3 tuyến phố", "group": "do-thi",
+                     "group_name": "Đô thị và hạ tầng", "bloc": "ubnd", "bloc_name": "Khối Ủy ban nhân dân",
+                     "lead": "phong-qldt", "lead_name": "Phòng Quản lý đô thị", "partners": ["ban-qlda"],
+                     "partner_names": ["Ban Quản lý dự án đầu tư xây dựng"], "deadline": "2021-06-30",
+                     "status": "done", "part": "done_early", "completed": "2021-03-15", "progress": 100.0,
+                     "overdue": False, "days_overdue": 0, "early": True, "late": False, "baseline": None,
+                     "value": None, "unit": None, "measure_target": None, "url": "tasks/1/"}
+    # a measured task carries what its progress is computed from: (13 - 1) / (25 - 1) = 50 %
+    assert {k: tasks[7][k] for k in ("baseline", "value", "measure_target", "unit", "progress")} == {
+        "baseline": 1, "value": 13, "measure_target": 25, "unit": "km", "progress": 50.0}
     assert tasks[5]["progress"] is None and tasks[7]["progress"] == 50.0
     assert (site / tasks[0]["url"] / "index.html").is_file()
 
@@ -84,8 +99,9 @@ def test_csv_files_have_a_bom_and_one_row_per_task_and_report(site):
 def test_home_page_shows_the_figures(site):
     text = text_of(site / "index.html")
     assert "Số liệu tính đến ngày 31/05/2021" in text
-    assert "Hoàn thành (1 trước hạn)" in text
-    assert "37,5%" in text
+    assert ("Đến ngày 31/05/2021, trong 8 việc: 3 đã hoàn thành (2 đúng hoặc trước hạn, 1 chậm), "
+            "1 quá hạn chưa xong, 3 chưa đến hạn, 1 đã hủy.") in text
+    assert "Đã đến hạn: 37,5% số việc (3)" in text and "Đã hoàn thành: 37,5% số việc (3)" in text
     assert "13 km" in text and "25 km" in text  # key target: latest value against target
     assert "Ban Chấp hành Đảng bộ Thành phố" in text
 
@@ -109,9 +125,10 @@ def test_agency_page_shows_led_and_partnered_tasks(site):
     assert "Ban Quản lý dự án đầu tư xây dựng" in text
     assert "Kè suối Nặm La giai đoạn II" in text  # leads task 2
     assert "Thảm nhựa thí điểm 3 tuyến phố" in text  # partners on task 1
-    assert "Xuất sắc" in text
+    assert "Xuất sắc" not in text and "Chưa đủ 3 việc đến hạn" in text  # 1 due: not graded on one task
     board = text_of(site / "agencies" / "index.html")
-    assert board.index("Ban Quản lý dự án") < board.index("Phòng Quản lý đô thị")  # best score first
+    assert board.index("Phòng Quản lý đô thị") < board.index("Ban Quản lý dự án")  # ranked ones first
+    assert "Hoàn thành, tạm tính" in board
 
 
 class _Nav(HTMLParser):
@@ -184,7 +201,7 @@ def test_site_marker_and_english(tmp_path, site):
     out = tmp_path / "site"
     assert main(["build", "--register", str(english), "--out", str(out)]) == 0
     text = text_of(out / "index.html")
-    assert "Figures as of 31/05/2021" in text and "Done (1 early)" in text
+    assert "Figures as of 31/05/2021" in text and "3 done (2 on time or early, 1 late)" in text
     assert '<html lang="en"' in (out / "index.html").read_text(encoding="utf-8")
 
 
@@ -226,3 +243,45 @@ def test_search_finds_a_task_on_its_own_page_not_in_every_list(site):
         # besides its page, only the home page's short lists (latest reports, key targets) and the targets
         # page; never the task list, attention or agency tables, nor its neighbours' previous/next links
         assert holders - {task["url"], "", "targets/"} == set(), (task["id"], holders)
+
+
+def _field_guide(site: Path) -> dict[str, list[str]]:
+    """The fields the open-data page lists under each file's heading."""
+    html = (site / "open-data" / "index.html").read_text(encoding="utf-8")
+    guide = {}
+    for part in re.split(r"<h2 id=", html)[1:]:
+        name = re.search(r">([^<]+?)<a class=\"headerlink\"|>([^<]+)</h2>", part)
+        title = (name.group(1) or name.group(2)).strip()
+        guide[title] = re.findall(r"<td><code>([^<]+)</code></td>", part)
+    return guide
+
+
+def test_the_field_guide_lists_exactly_the_fields_of_each_file(site):
+    guide = _field_guide(site)
+    data = site / "data"
+    csv_header = {name: next(csv.reader(io.StringIO((data / name).read_bytes()[3:].decode("utf-8"))))
+                  for name in ("tasks.csv", "reports.csv")}
+    assert guide["tasks.csv"] == csv_header["tasks.csv"]
+    assert guide["reports.csv"] == csv_header["reports.csv"]
+    tasks = json.loads((data / "tasks.json").read_text(encoding="utf-8"))
+    assert all(list(t) == guide["tasks.json"] for t in tasks)
+    assert list(json.loads((data / "summary.json").read_text(encoding="utf-8"))) == guide["summary.json"]
+    page = text_of(site / "open-data" / "index.html")
+    # summary.json's overdue is a count, not true/false as in tasks.json
+    assert "Số nhiệm vụ quá hạn, chưa xong (một số đếm)" in page and "Quá hạn (true/false)" in page
+
+
+def test_licence_on_the_open_data_page_in_summary_and_feed(tmp_path):
+    register = tmp_path / "tasks.yaml"
+    register.write_text(SMALL.read_text(encoding="utf-8").replace(
+        "  as_of: 2021-05-31\n",
+        "  as_of: 2021-05-31\n  licence: CC BY 4.0\n  licence_url: https://creativecommons.org/licenses/by/4.0/\n"),
+        encoding="utf-8")
+    out = tmp_path / "site"
+    assert main(["build", "--register", str(register), "--out", str(out)]) == 0
+    assert "Giấy phép của dữ liệu: CC BY 4.0" in text_of(out / "open-data" / "index.html")
+    assert json.loads((out / "data" / "summary.json").read_text(encoding="utf-8"))["licence"] == {
+        "name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
+    assert "<rights>CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)</rights>" in \
+        (out / "feed.xml").read_text(encoding="utf-8")
+    assert "CC BY 4.0" in (out / "index.html").read_text(encoding="utf-8")  # the footer of every page

@@ -182,3 +182,14 @@ def test_file_too_large_says_how_to_allow_it_in_the_readers_number_format(tmp_pa
     assert main(["validate", str(big), "--max-mb", "7"]) == 1  # now read: a comment only is not a register
     err = capsys.readouterr().err
     assert "vượt giới hạn" not in err and "tệp trống" in err
+
+
+@pytest.mark.parametrize(("line", "code"), [("  min_due: -1", "out_of_range"), ("  min_due: 2.5", "not_integer"),
+                                            ("  late_credit: 1.5", "out_of_range"),
+                                            ("  licence_url: ftp://example.org/licence", "bad_url")])
+def test_scoring_and_licence_settings_are_checked_like_every_field(line, code):
+    text = (REGISTERS / "valid" / "small.yaml").read_text(encoding="utf-8")
+    result = validate_text(text.replace("  as_of: 2021-05-31\n", f"  as_of: 2021-05-31\n{line}\n"))
+    assert not result.ok
+    assert [p.code for p in result.problems] == [code]
+    assert result.problems[0].line == text.splitlines().index("  as_of: 2021-05-31") + 2
