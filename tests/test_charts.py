@@ -12,6 +12,7 @@ import pytest
 
 from generator import palette
 from generator.derive import STATUS_ORDER, derive
+from generator.render import chart_kinds as K
 from generator.render import charts as C
 from tests.conftest import REGISTERS, validate_path, validate_text
 
@@ -179,7 +180,7 @@ def test_stacked_bars_per_group_and_bloc_add_up(small):
 # --- words and figures -------------------------------------------------------------------------
 def test_alt_texts_state_the_main_figures_the_vietnamese_way(small_rendered):
     charts = {c.name: c for c in small_rendered[0]}
-    assert charts["status"].alt.startswith("Trong 8 nhiệm vụ: Hoàn thành 3 (37,5%, trong đó 1 trước hạn)")
+    assert charts["status"].alt.startswith("Trong 8 nhiệm vụ: Hoàn thành 3 (37,5%, trong đó 1 trước hạn, 1 chậm)")
     assert "Quá hạn, chưa hoàn thành 1 (12,5%)" in charts["status"].alt
     assert "Đô thị và hạ tầng: 3/5 hoàn thành (60%), 1 quá hạn" in charts["groups"].alt
     assert "Đến ngày 31/05/2021, 3 nhiệm vụ đã hoàn thành trong khi 3 nhiệm vụ đã đến hạn" in \
@@ -197,7 +198,7 @@ def test_alt_texts_state_the_main_figures_the_vietnamese_way(small_rendered):
 
 def test_english_words_and_numbers(small):
     charts = {c.name: c for c in C.all_charts(*small, "en")}
-    assert charts["status"].alt.startswith("Of 8 tasks: Done 3 (37.5%, 1 of them early)")
+    assert charts["status"].alt.startswith("Of 8 tasks: Done 3 (37.5%, 1 of them early, 1 late)")
     assert "Phòng Quản lý đô thị 50% (Hoàn thành, provisional)" in charts["agencies"].alt
     assert charts["status"].caption == "Tasks by status"
 
@@ -364,3 +365,28 @@ def test_long_names_are_cut_to_fit_not_overflowing():
     cut = K.fit(name, K.FONT, K.PLOT_W)
     assert cut.endswith("…") and K.text_width(cut, K.FONT) <= K.PLOT_W
     assert K.fit("Đô thị", K.FONT, K.PLOT_W) == "Đô thị"
+
+
+def test_no_label_of_the_example_is_cut():
+    """Long titles and targets wrap between words ("đạt 48…" for 480 tỷ was a cut number)."""
+    import datetime as dt
+
+    from generator.load import load_file
+    from generator.validate import validate
+    from tests.conftest import ROOT
+
+    register = validate(load_file(ROOT / "tasks.yaml")).register
+    figures = derive(register, dt.date(2021, 5, 31))
+    drawn = [c for c in C.all_charts(register, figures, "vi") if c.kind in ("targets", "series")]
+    cut = {c.name: re.findall(r">([^<]*…)<", K.draw(c.kind, c.data).decode()) for c in drawn}
+    assert not {name: texts for name, texts in cut.items() if texts}
+    targets = K.draw("targets", dict((c.name, c) for c in drawn)["targets"].data).decode()
+    assert "480 tỷ đồng" in targets and "Thu ngân sách nhà nước trên địa bàn đạt" in targets
+
+
+def test_charts_follow_the_colour_scheme_with_no_white_panel():
+    svg = K.draw("targets", (("rows", (("1. Một", 0.5, "5 / 10 km"),)), ("reach", 1.0))).decode()
+    assert "@media (prefers-color-scheme: dark)" in svg
+    assert "fill: var(--card, #fefefe)" in svg and "var(--ink, #1a1a1a)" in svg
+    dark = svg[svg.index("@media (prefers-color-scheme: dark)"):]
+    assert "--card:#1E2029" in dark and "--ink:#E8E8EA" in dark

@@ -87,6 +87,34 @@ def fit(text: str, size: float, width: float, bold: bool = False) -> str:
     return cut.rstrip(" ,.;:–-") + "…"
 
 
+def wrap(text: str, size: float, width: float, max_lines: int = 3, bold: bool = False) -> list[str]:
+    """``text`` in lines at most ``width`` px wide, broken between words; never cut inside a word or a
+    number. Only text longer than ``max_lines`` lines loses its last words (to an ellipsis)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and text_width(lines[-1] + " " + word, size, bold) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > max_lines:
+        last = lines[max_lines - 1].split()
+        while len(last) > 1 and text_width(" ".join(last) + "…", size, bold) > width:
+            last.pop()
+        lines = lines[:max_lines - 1] + [" ".join(last).rstrip(" ,.;:–-") + "…"]
+    return lines or [""]
+
+
+def series_legend_breaks(d: dict) -> bool:
+    """Whether the target's label goes on a second legend line (it does not fit beside the series')."""
+    lx = PAD + 30 + text_width(d["series_label"], SMALL, bold=True) + 20
+    return text_width(d["target_label"], SMALL, bold=True) > WIDTH - PAD - lx - 30
+
+
+def target_rows(d: dict) -> list[tuple[list[str], list[str]]]:
+    """Each measure's label and figure, wrapped."""
+    return [(wrap(label, FONT, PLOT_W), wrap(figure, SMALL, PLOT_W, 2)) for label, _, figure in d["rows"]]
+
+
 # --- sizes (pure) --------------------------------------------------------------------------------
 ROW_STATUS = 56
 ROW_STACK = 58
@@ -127,9 +155,11 @@ def size(kind: str, data: tuple) -> tuple[int, int]:
         h = (TOP + (26 if d["bands"] else 0) + 24
              + sum(ROW_SCORE + SECOND_LINE * (r[1] is not None and two_lines(r[0], r[2])) for r in d["rows"]))
     elif kind == "targets":
-        h = TOP + len(d["rows"]) * ROW_TARGET
-    elif kind in ("burnup", "series"):
+        h = TOP + sum(ROW_TARGET + SECOND_LINE * (len(label) + len(figure) - 2) for label, figure in target_rows(d))
+    elif kind == "burnup":
         h = TOP + LEGEND_LINE + 8 + PLOT_H + 26
+    elif kind == "series":
+        h = TOP + LEGEND_LINE * (1 + series_legend_breaks(d)) + 8 + PLOT_H + 26
     else:
         raise ValueError(f"unknown chart kind {kind!r}")
     return WIDTH, int(h + BOTTOM)
@@ -418,8 +448,11 @@ def draw_targets(data: tuple) -> bytes:
     reach = max(1.0, d["reach"])
     x = Scale(0, reach, PAD, WIDTH - PAD - 6)
     y = TOP
-    for label, value, figure in d["rows"]:
-        c.text(PAD, y + 16, fit(label, FONT, PLOT_W), FONT)
+    for (_, value, _), (label_lines, figure_lines) in zip(d["rows"], target_rows(d), strict=True):
+        for line in label_lines:
+            c.text(PAD, y + 16, line, FONT)
+            y += SECOND_LINE
+        y -= SECOND_LINE
         bar_y = y + 23
         c.rect(PAD, bar_y, x(1) - PAD, 16, P.TRACK)
         if value is not None:
@@ -427,8 +460,10 @@ def draw_targets(data: tuple) -> bytes:
             if value > reach:
                 c.text(WIDTH - PAD, bar_y + 8, "▸", SMALL, color=P.LINE_VALUE, ha="right", va="center")
         c.line([x(1), x(1)], [bar_y - 3, bar_y + 19], P.MARK_TARGET, 3)
-        c.text(PAD, y + 57, fit(figure, SMALL, PLOT_W), SMALL, color=P.INK if value is not None else P.INK_SOFT)
-        y += ROW_TARGET
+        for line in figure_lines:
+            c.text(PAD, y + 57, line, SMALL, color=P.INK if value is not None else P.INK_SOFT)
+            y += SECOND_LINE
+        y += ROW_TARGET - SECOND_LINE
     return c.svg()
 
 
@@ -494,10 +529,12 @@ def draw_series(data: tuple) -> bytes:
     c.line([PAD, PAD + 24], [TOP + 10, TOP + 10], P.LINE_VALUE, 2.5, marker="o", markersize=6,
            markevery=[1])
     c.text(PAD + 30, TOP + 15, d["series_label"], SMALL, bold=True)
-    lx = PAD + 30 + text_width(d["series_label"], SMALL, bold=True) + 20
-    c.line([lx, lx + 24], [TOP + 10, TOP + 10], P.MARK_TARGET, 2, dashes=(6, 3))
-    c.text(lx + 30, TOP + 15, fit(d["target_label"], SMALL, WIDTH - PAD - lx - 30, bold=True), SMALL, bold=True)
-    top = TOP + LEGEND_LINE + 8
+    lx, ly = PAD + 30 + text_width(d["series_label"], SMALL, bold=True) + 20, TOP
+    if series_legend_breaks(d):
+        lx, ly = PAD, TOP + LEGEND_LINE
+    c.line([lx, lx + 24], [ly + 10, ly + 10], P.MARK_TARGET, 2, dashes=(6, 3))
+    c.text(lx + 30, ly + 15, fit(d["target_label"], SMALL, WIDTH - PAD - lx - 30, bold=True), SMALL, bold=True)
+    top = ly + LEGEND_LINE + 8
     x, y, left, bottom = _time_axes(c, d, top)
     right = WIDTH - PAD - 4
     if d["baseline"] is not None:

@@ -123,7 +123,7 @@ def home_charts(register: Register, figures: Figures, lang: str) -> list[Chart]:
 def status_chart(register: Register, figures: Figures, lang: str) -> Chart:
     counts = Counter(category(figures.tasks[task.id]) for task in register.tasks)
     total = len(register.tasks)
-    early = figures.overall.early
+    early, late = figures.overall.early, figures.overall.late
     rows, table_rows, parts = [], [], []
     for cat in CATEGORIES:
         count = counts[cat]
@@ -132,13 +132,17 @@ def status_chart(register: Register, figures: Figures, lang: str) -> Chart:
         figure = t("chart.count_share", lang, count=_n(count, lang), share=share)
         if cat == "done" and early:
             figure += " · " + t("chart.early", lang, count=_n(early, lang))
+        if cat == "done" and late:  # finished late: as visible as early
+            figure += " · " + t("chart.late", lang, count=_n(late, lang))
         rows.append((cat, count, label, figure, early if cat == "done" else 0))
         table_rows.append((label, _n(count, lang), share))
         if cat == "done":
             table_rows.append(("— " + t("chart.of_which_early", lang), _n(early, lang),
                                i18n.percent(round(early / total * 100, 1) if total else 0, lang)))
+            table_rows.append(("— " + t("chart.of_which_late", lang), _n(late, lang),
+                               i18n.percent(round(late / total * 100, 1) if total else 0, lang)))
             parts.append(t("chart.alt.done_part", lang, label=label, count=_n(count, lang), share=share,
-                           early=_n(early, lang)))
+                           early=_n(early, lang), late=_n(late, lang)))
         elif count:
             parts.append(t("chart.alt.part", lang, label=label, count=_n(count, lang), share=share))
     table_rows.append((t("chart.row.total", lang), _n(total, lang), i18n.percent(100.0 if total else 0, lang)))
