@@ -224,10 +224,8 @@ class Versions:
 MISSING: object = object()
 
 
-@functools.cache
-def code_key() -> str:
-    """A hash of the source of this module and every module of the package it imports, transitively:
-    a cached result is reused only with the code that produced it."""
+def code_modules() -> list[str]:
+    """This module and every module of the package it imports, transitively (by reading their imports)."""
     here = Path(__file__).resolve().parent
     seen: set[str] = set()
     todo = ["history"]
@@ -240,8 +238,15 @@ def code_key() -> str:
         for node in ast.walk(ast.parse(source.read_bytes())):
             if isinstance(node, ast.ImportFrom) and node.level == 1:
                 todo += [node.module.split(".")[0]] if node.module else [a.name for a in node.names]
+    return sorted(seen)
+
+
+@functools.cache
+def code_key() -> str:
+    """A hash of the source of the code that computes what is cached: an entry is reused only with that code."""
+    here = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for name in sorted(seen):
+    for name in code_modules():
         digest.update(f"{name}\0".encode() + (here / f"{name}.py").read_bytes() + b"\0")
     return digest.hexdigest()
 

@@ -408,3 +408,22 @@ def test_diff_since_refuses_a_revision_that_looks_like_an_option(repo, capsys, m
     monkeypatch.chdir(repo)
     assert main(["diff", f"--since=--output={tmp_path / 'x'}"]) == 2
     assert not (tmp_path / "x").exists()
+
+
+def test_the_history_cache_is_keyed_by_its_code_and_pruned_of_what_a_build_did_not_use(repo, tmp_path, monkeypatch):
+    assert {"history", "gitrepo", "diff", "derive", "model", "load", "validate", "schema"} <= set(
+        history.code_modules())
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    stale = cache / "0123abcd.v1.pickle"  # an entry of older code
+    stale.write_bytes(b"old")
+    history.load_history(repo / "tasks.yaml", cache)
+    first = set(cache.rglob("*.pickle"))
+    assert first and not stale.exists()
+    reads = []
+    real = gitrepo.BlobReader.read
+    monkeypatch.setattr(gitrepo.BlobReader, "read", lambda self, blob: reads.append(blob) or real(self, blob))
+    monkeypatch.setattr(history, "code_key", lambda: "changed code")
+    found = history.load_history(repo / "tasks.yaml", cache)
+    assert len(reads) == 4 and [c.kind for _, c in found.for_task(4)] == ["deadline_moved", "report_added"]
+    assert not first & set(cache.rglob("*.pickle"))  # what the old code computed is gone
