@@ -44,7 +44,7 @@ TASK_TABLE = re.compile(r'<div class="table-wrap">\s*<table class="task-table".*
 
 def apply(patches: set[str], register_path: Path) -> None:
     """Monkeypatch this process (the build step) with the imitated fixes."""
-    from generator import history, i18n
+    from generator import i18n
     from generator.render import charts, pages
 
     if "number" in patches:

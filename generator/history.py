@@ -127,7 +127,7 @@ def reached(line: list[gitrepo.LineCommit], zone: str, now: dt.datetime | None =
     later neighbour).
     """
     tz = ZoneInfo(zone)
-    now = (now or dt.datetime.now(dt.timezone.utc)).astimezone(tz)
+    now = (now or dt.datetime.now(dt.UTC)).astimezone(tz)
     raw = [dt.datetime.fromisoformat(c.committed).astimezone(tz) for c in line]
     dates: list[dt.datetime] = []
     for i, own in enumerate(raw):
@@ -151,7 +151,9 @@ def load_history(register_path: Path, cache_dir: Path | None = None, current: Re
         return History(False, reason="no_commits")
     oldest_first = line[::-1]
     dates = reached(oldest_first, current.meta.timezone if current else DEFAULT_TIMEZONE)
-    known = {blob_hash(register_path.read_bytes()): current} if current is not None else {}
+    known: dict[str, Register | None] = {}
+    if current is not None:
+        known[blob_hash(register_path.read_bytes())] = current
     store = Store(cache_dir)
     with gitrepo.blob_reader(where.root) as reader:
         versions = Versions(reader, store, known)
@@ -170,10 +172,12 @@ def _revisions(line: list[gitrepo.LineCommit], dates: list[dt.datetime], version
     for commit, date in zip(line, dates):
         if commit.new_blob == gitrepo.ZERO:
             continue  # the register was deleted: nothing was published from it
-        changes = store.changes(previous, commit.new_blob)
-        if changes is MISSING:
+        stored = store.changes(previous, commit.new_blob)
+        if stored is MISSING:
             changes = _compare(versions, previous, commit.new_blob)
             store.put_changes(previous, commit.new_blob, changes)
+        else:
+            changes = stored  # type: ignore[assignment]
         if changes is None:
             continue
         if previous == gitrepo.ZERO or changes:

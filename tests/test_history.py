@@ -315,7 +315,7 @@ def test_the_change_log_page_shows_one_move_by_main_and_the_report_at_the_merge(
 
 
 def test_a_change_made_inside_a_merge_commit_appears(merged):
-    project, shas = merged
+    project, _ = merged
     register = project / "tasks.yaml"
     git(project, "checkout", "-qb", "khac")
     (project / "README.md").write_text("ghi chú", encoding="utf-8")
