@@ -24,7 +24,6 @@ import hashlib
 import os
 import pickle
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -157,17 +156,17 @@ def load_history(register_path: Path, cache_dir: Path | None = None, current: Re
     store = Store(cache_dir)
     with gitrepo.blob_reader(where.root) as reader:
         versions = Versions(reader, store, known)
-        revisions = list(_revisions(oldest_first, dates, versions, store))
-        if revisions:
-            store.keep_register(revisions[-1].commit.blob, versions)  # the next commit is compared with it
+        revisions, last = _revisions(oldest_first, dates, versions, store)
+        store.keep_register(last, versions)  # the next commit will be compared with it
     store.prune()
     return History(True, revisions[::-1])
 
 
 def _revisions(line: list[gitrepo.LineCommit], dates: list[dt.datetime], versions: Versions,
-               store: Store) -> Iterator[Revision]:
-    """Oldest first. A version that does not validate never built: readers kept seeing the one before,
-    so the next version is compared with that one."""
+               store: Store) -> tuple[list[Revision], str]:
+    """Oldest first, and the newest valid version's blob. A version that does not validate never built:
+    readers kept seeing the one before, so the next version is compared with that one."""
+    revisions: list[Revision] = []
     previous = gitrepo.ZERO
     for commit, date in zip(line, dates):
         if commit.new_blob == gitrepo.ZERO:
@@ -181,8 +180,9 @@ def _revisions(line: list[gitrepo.LineCommit], dates: list[dt.datetime], version
         if changes is None:
             continue
         if previous == gitrepo.ZERO or changes:
-            yield Revision(Commit(commit.sha, date, commit.subject, commit.new_blob), changes)
+            revisions.append(Revision(Commit(commit.sha, date, commit.subject, commit.new_blob), changes))
         previous = commit.new_blob
+    return revisions, previous
 
 
 def _compare(versions: Versions, old: str, new: str) -> tuple[Change, ...] | None:
@@ -303,7 +303,7 @@ class Store:
 
     def keep_register(self, blob: str, versions: Versions) -> None:
         path = self._path("registers", blob)
-        if path is None:
+        if path is None or blob == gitrepo.ZERO:
             return
         if path.exists():
             self.used.add(path)

@@ -427,3 +427,18 @@ def test_the_history_cache_is_keyed_by_its_code_and_pruned_of_what_a_build_did_n
     found = history.load_history(repo / "tasks.yaml", cache)
     assert len(reads) == 4 and [c.kind for _, c in found.for_task(4)] == ["deadline_moved", "report_added"]
     assert not first & set(cache.rglob("*.pickle"))  # what the old code computed is gone
+
+
+def test_a_new_commit_costs_one_parse_even_after_a_commit_that_changed_no_task(repo, tmp_path, monkeypatch):
+    register = repo / "tasks.yaml"
+    edit(register, "title: Kết luận số 55", "title: Kết luận số 55 (sửa tên)")
+    git(repo, "commit", "-qam", "Sửa tên sổ")
+    history.load_history(register, tmp_path / "cache")
+    edit(register, "deadline: 2021-06-15", "deadline: 2021-08-15")
+    git(repo, "commit", "-qam", "Dời hạn nhiệm vụ 7")
+    reads = []
+    real = gitrepo.BlobReader.read
+    monkeypatch.setattr(gitrepo.BlobReader, "read", lambda self, blob: reads.append(blob) or real(self, blob))
+    found = history.load_history(register, tmp_path / "cache")
+    assert len(reads) == 1  # only the new version: the one before it stayed parsed in the cache
+    assert [(c.kind, c.task) for c in found.revisions[0].changes] == [("deadline_moved", 7)]
