@@ -105,9 +105,7 @@ def _mpl_version() -> str:
 
 def category(f: TaskFigures) -> str:
     """The one chart category of a task: its status, or "overdue" for an open task past its deadline."""
-    if f.status not in ("done", "cancelled") and f.overdue:
-        return "overdue"
-    return f.status
+    return "done" if f.part.startswith("done_") else f.part  # derive's partition, done taken together
 
 
 # --- the home page ----------------------------------------------------------------------------
@@ -207,6 +205,7 @@ def burnup_chart(register: Register, figures: Figures, lang: str) -> Chart:
     start = min([register.meta.start, *deadlines[:1], *completions[:1]])
     end = max([register.meta.end, as_of, *deadlines[-1:], *completions[-1:]])
     due_now = sum(d <= as_of for d in deadlines)
+    overdue_now = figures.overall.overdue  # due but not done: the gap the two lines do not show
     done_now = sum(d <= as_of for d in completions)
     y_top = max(1, len(deadlines), len(completions))
     y_ticks = tuple((v, _n(v, lang)) for v in nice_ticks(0, y_top, integer=True))
@@ -226,7 +225,8 @@ def burnup_chart(register: Register, figures: Figures, lang: str) -> Chart:
             ("as_of_label", i18n.date(as_of, lang)),
             ("due_label", t("chart.line.due", lang)), ("done_label", t("chart.line.done", lang)),
             ("due_now", due_now), ("done_now", done_now),
-            ("due_now_text", f"{t('chart.line.due', lang)}: {_n(due_now, lang)}"),
+            ("due_now_text", f"{t('chart.line.due', lang)}: {_n(due_now, lang)}"
+             + (" · " + t("chart.overdue_now", lang, count=_n(overdue_now, lang)) if overdue_now else "")),
             ("done_now_text", f"{t('chart.line.done', lang)}: {_n(done_now, lang)}"),
             ("due_end_text", t("chart.due_in_all", lang, count=_n(len(deadlines), lang))),
         ),
