@@ -62,6 +62,7 @@ class BuildReport:
     charts_reused: int = 0
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)  # said once after the build (e.g. PDFs skipped)
 
 
 def check_out_dir(out: Path, project: Path) -> None:
@@ -92,6 +93,7 @@ def build(register: Register, figures: Figures, options: BuildOptions) -> BuildR
         found = stage("history", history.load_history, options.register_path, cache / "history", register)
         site = pages.Site(register, figures, lang, edit_base=_edit_base(register, options), history=found)
         stage("charts", _charts, site, docs, options, report)
+        stage("reports", _monthly_reports, site, docs, options, report)
         stage("pages", pages.render, site, docs)
         stage("data", data_files.write, register, figures, options.register_path, docs / "data")
         stage("feed", feed.write, site, found, docs / "feed.xml")
@@ -144,6 +146,27 @@ def _charts(site: pages.Site, docs: Path, options: BuildOptions, report: BuildRe
     site.charts.update({c.name: c for c in made})
 
 
+def _monthly_reports(site: pages.Site, docs: Path, options: BuildOptions, report: BuildReport) -> None:
+    """A report per month begun (issue 16): its page, and its PDF when the engine is installed."""
+    from . import report as monthly
+    from .render import report as report_pages
+
+    made = monthly.all_reports(site.register, site.figures.as_of, site.history)
+    site.reports.extend(made)
+    engine = report_pages.engine()
+    pdfs: set[str] = set()
+    if isinstance(engine, str):
+        report.notices.append(i18n.t("cli.pdf_engine_missing", site.lang,
+                                     reason=i18n.t(f"cli.pdf_reason.{engine}", site.lang)))
+    else:
+        cache = (options.cache or options.project / ".cache") / "reports"
+        for r in made:
+            html = report_pages.document(site.register, r, site.lang, site.register.meta.site_url)
+            if report_pages.write_pdf(html, docs / "reports" / f"{r.month.key}.pdf", cache):
+                pdfs.add(r.month.key)
+    pages.render(site, docs, report_pages.pages(made, pdfs))
+
+
 def _edit_base(register: Register, options: BuildOptions) -> str | None:
     """The address of ``tasks.yaml`` in the repository host's editor, when ``repo_url`` is set."""
     repo = register.meta.repo_url
@@ -163,6 +186,7 @@ def navigation(register: Register, docs: Path) -> list[dict[str, object]]:
         {i18n.t("ui.nav.home", lang): "index.md"},
         {i18n.t("ui.nav.tasks", lang): "tasks/index.md"},
         {i18n.t("ui.nav.attention", lang): "attention/index.md"},
+        {i18n.t("ui.nav.reports", lang): "reports/index.md"},
         {i18n.t("ui.nav.agencies", lang): "agencies/index.md"},
         {i18n.t("ui.nav.groups", lang): "groups/index.md"},
         {i18n.t("ui.nav.blocs", lang): "blocs/index.md"},
@@ -216,7 +240,7 @@ def _write_config(staging: Path, ws: incremental.Workspace, nav: list[dict[str, 
         "nav": nav,
         "theme": {"language": register.meta.language,
                   "custom_dir": str((pages.TEMPLATES / "overrides").resolve())},
-        "extra_css": ["assets/palette.css", "assets/site.css"],
+        "extra_css": ["assets/palette.css", "assets/site.css", "assets/report.css", "assets/print.css"],
         "extra_javascript": ["assets/tables.js"],
         "extra": {"feed_title": i18n.t("ui.feed.title", register.meta.language)},
     }

@@ -51,6 +51,7 @@ class Site:
     charts: dict[str, Any] = field(default_factory=dict)
     edit_base: str | None = None
     history: Any = None  # history.History, when the build runs in a git checkout
+    reports: list[Any] = field(default_factory=list)  # report.MonthlyReport per month begun, oldest first
 
     def task_row(self, task: Task) -> dict[str, Any]:
         return {"task": task, "f": self.figures.tasks[task.id], "agency": self.register.agencies[task.lead],
