@@ -1,7 +1,7 @@
 """Printing (issue 16): Chromium prints pages of the example site to PDF; poppler reads the pages.
 
 A table row or a card split across two pages would leave some of its cells' text on neither page
-whole; a chart's data table printed again under the chart would put its words in the PDF."""
+whole (text read in the order it is painted, ``-raw``); a chart's data table printed again under the chart would put its words in the PDF."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def pages_text(pdf: Path) -> list[str]:
     count = int(next(line.split()[-1] for line in subprocess.run(
         ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()
         if line.startswith("Pages:")))
-    return [" ".join(subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"],
+    return [" ".join(subprocess.run(["pdftotext", "-raw", "-f", str(n), "-l", str(n), str(pdf), "-"],
                                     capture_output=True, text=True, check=True).stdout.split())
             for n in range(1, count + 1)]
 
