@@ -52,6 +52,7 @@ class Site:
     edit_base: str | None = None
     history: Any = None  # history.History, when the build runs in a git checkout
     reports: list[Any] = field(default_factory=list)  # report.MonthlyReport per month begun, oldest first
+    site_url: str | None = None  # the public address (ends in "/"), when known
 
     def task_row(self, task: Task) -> dict[str, Any]:
         return {"task": task, "f": self.figures.tasks[task.id], "agency": self.register.agencies[task.lead],
