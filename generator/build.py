@@ -53,6 +53,7 @@ class BuildOptions:
     cache: Path | None = None
     strict: bool = True
     progress: Progress | None = None
+    pdfs: bool = True  # the monthly reports' PDFs (the live preview leaves them out: they take seconds)
     site_url: str | None = None  # --site-url; then SITE_URL in ``environ``, mkdocs.yml, the register
     environ: Mapping[str, str] | None = None  # None: this process's environment
 
@@ -169,7 +170,9 @@ def _monthly_reports(site: pages.Site, docs: Path, options: BuildOptions, report
     site.reports.extend(made)
     engine = report_pages.engine()
     pdfs: set[str] = set()
-    if isinstance(engine, str):
+    if not options.pdfs:
+        pass
+    elif isinstance(engine, str):
         report.notices.append(i18n.t("cli.pdf_engine_missing", site.lang,
                                      reason=i18n.t(f"cli.pdf_reason.{engine}", site.lang)))
     else:

@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--as-of", type=_date_arg, help="YYYY-MM-DD")
     build.add_argument("--max-mb", type=float, default=5, help="giới hạn cỡ tệp (MB) / file size limit")
     build.add_argument("--out", default="site")
+    build.add_argument("--no-pdf", action="store_true", help="không tạo bản PDF báo cáo tháng / skip the report PDFs")
     build.add_argument("--site-url", metavar="URL",
                        help="địa chỉ công khai, vd. https://ten.github.io/kho/ (mặc định: biến SITE_URL, mkdocs.yml, "
                             "sổ nhiệm vụ) / the site's public address")
@@ -143,7 +144,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     try:
         report = build(result.register, derive(result.register, result.as_of.date),
                        BuildOptions(Path(args.register), out, progress=progress,
-                                    cache=Path(args.cache) if args.cache else None, site_url=args.site_url))
+                                    cache=Path(args.cache) if args.cache else None, site_url=args.site_url,
+                                    pdfs=not args.no_pdf))
     except BuildError as exc:
         print(i18n.t("cli.build_failed", lang, reason=str(exc)), file=sys.stderr)
         return EXIT_INVALID
