@@ -34,6 +34,8 @@ class Meta:
     licence_url: str | None = None
     min_due: int = 3  # tasks due before an agency is ranked or graded
     late_credit: float = 0.5  # share of a point a task done late earns
+    reporting: str = "monthly"  # default reporting cadence: monthly | weekly
+    reporting_grace_days: int = 5
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class Task:
     measure: Measure | None = None
     links: tuple[Link, ...] = ()
     reports: tuple[Report, ...] = ()
+    reporting: str | None = None  # this task's cadence; None: the register's default
 
 
 @dataclass(frozen=True)
@@ -123,7 +126,8 @@ def build(data: dict[str, Any]) -> Register:
     return Register(
         meta=Meta(**_fields(meta, "title", "start", "end", "issuer", "issued", "as_of", "timezone",
                             "language", "description", "repo_url", "edit_uri", "site_url", "short_name",
-                            "licence", "licence_url", "min_due", "late_credit"), grading=grading),
+                            "licence", "licence_url", "min_due", "late_credit", "reporting",
+                            "reporting_grace_days"), grading=grading),
         blocs={k: Bloc(k, v) for k, v in data["blocs"].items()},
         agencies={k: Agency(k, v["name"], v["bloc"]) for k, v in data["agencies"].items()},
         groups={k: Group(k, v) for k, v in data["groups"].items()},
@@ -134,7 +138,7 @@ def build(data: dict[str, Any]) -> Register:
 def _task(data: dict[str, Any]) -> Task:
     measure = data.get("measure")
     return Task(
-        **_fields(data, "id", "title", "group", "lead", "deadline", "target"),
+        **_fields(data, "id", "title", "group", "lead", "deadline", "target", "reporting"),
         line=data["_at"][""][0],
         partners=tuple(dict.fromkeys(p for p in data.get("partners", []) if p != data["lead"])),
         measure=Measure(**_fields(measure, "unit", "target", "baseline")) if measure else None,

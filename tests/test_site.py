@@ -64,6 +64,8 @@ def test_summary_json_by_hand(site):
         "grade_provisional": True}
     assert s["by_agency"]["chieng-co"]["score"] is None
     assert s["by_agency"]["ban-qlda"]["grade"] is None  # 1 due: fewer than 3, not graded
+    # Task 7 is open with no report at all; April's report was due by 05/05 (monthly, 5 days' grace).
+    assert s["late_reporting"] == 1 and s["by_agency"]["chieng-co"]["late_reporting"] == 1
 
 
 def test_tasks_json_by_hand(site):
@@ -76,11 +78,13 @@ def test_tasks_json_by_hand(site):
                      "partner_names": ["Ban Quản lý dự án đầu tư xây dựng"], "deadline": "2021-06-30",
                      "status": "done", "part": "done_early", "completed": "2021-03-15", "progress": 100.0,
                      "overdue": False, "days_overdue": 0, "early": True, "late": False, "baseline": None,
-                     "value": None, "unit": None, "measure_target": None,
+                     "value": None, "unit": None, "measure_target": None, "reporting": "monthly",
+                     "late_reporting": False, "last_report": "2021-03-15", "reporting_days_late": None,
                      "url": "../tasks/1/"}  # from data/tasks.json, when the site has no address
     # a measured task carries what its progress is computed from: (13 - 1) / (25 - 1) = 50 %
     assert {k: tasks[7][k] for k in ("baseline", "value", "measure_target", "unit", "progress")} == {
         "baseline": 1, "value": 13, "measure_target": 25, "unit": "km", "progress": 50.0}
+    assert [t["id"] for t in tasks if t["late_reporting"]] == [7]
     assert tasks[5]["progress"] is None and tasks[7]["progress"] == 50.0
     assert (site / "data" / tasks[0]["url"] / "index.html").resolve().is_file()
 
@@ -92,6 +96,8 @@ def test_csv_files_have_a_bom_and_one_row_per_task_and_report(site):
     assert len(rows) == 8
     assert rows[3]["overdue"] == "true" and rows[3]["days_overdue"] == "61"
     assert rows[7]["value"] == "13" and rows[7]["unit"] == "km"
+    assert (rows[6]["late_reporting"], rows[6]["last_report"], rows[6]["reporting_days_late"]) == ("true", "", "26")
+    assert (rows[3]["late_reporting"], rows[3]["last_report"], rows[3]["reporting_days_late"]) == ("false", "2021-04-30", "")
     reports = list(csv.DictReader(io.StringIO((site / "data" / "reports.csv").read_bytes()[3:].decode("utf-8"))))
     assert len(reports) == 15
     assert {r["task"] for r in reports} == {"1", "2", "3", "4", "5", "6", "8"}

@@ -14,16 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..derive import Figures, Tally
+from ..derive import Figures, Tally, cadence_of, late_by_agency
 from ..model import Register, Task
 
 TASK_JSON_FIELDS = ("id", "title", "group", "group_name", "bloc", "bloc_name", "lead", "lead_name", "partners",
                     "partner_names", "deadline", "status", "part", "completed", "progress", "overdue",
-                    "days_overdue", "early", "late", "baseline", "value", "unit", "measure_target", "url")
+                    "days_overdue", "early", "late", "baseline", "value", "unit", "measure_target", "reporting", "late_reporting",
+                    "last_report", "reporting_days_late", "url")
 TASK_CSV_FIELDS = TASK_JSON_FIELDS
 REPORT_CSV_FIELDS = ("task", "date", "status", "progress", "value", "note", "difficulties", "proposals")
 SUMMARY_FIELDS = ("as_of", "issuer", "licence", "total", "partition", "due_by_date", "status", "overdue",
-                  "done_early", "done_late", "scoring", "by_bloc", "by_group", "by_agency")
+                  "done_early", "done_late", "late_reporting", "scoring", "by_bloc", "by_group", "by_agency")
 
 
 @dataclass(frozen=True)
@@ -62,23 +63,30 @@ def task_record(reg: Register, fig: Figures, task: Task, base: str = "../") -> d
         "status": f.status, "part": f.part, "completed": f.completed.isoformat() if f.completed else None,
         "progress": f.progress, "overdue": f.overdue, "days_overdue": f.days_overdue, "early": f.early,
         "late": f.late, "baseline": m.baseline if m else None, "value": f.value, "unit": m.unit if m else None,
-        "measure_target": m.target if m else None, "url": f"{base}tasks/{task.id}/",
+        "measure_target": m.target if m else None,
+        "reporting": cadence_of(task, reg.meta), "late_reporting": task.id in fig.late_reporting,
+        "last_report": f.reports[-1].date.isoformat() if f.reports else None,
+        "reporting_days_late": fig.late_reporting[task.id].days_late if task.id in fig.late_reporting else None,
+        "url": f"{base}tasks/{task.id}/",
     }
 
 
 def summary(reg: Register, fig: Figures) -> dict[str, Any]:
+    late = late_by_agency(reg, fig)
     o, meta = fig.overall, reg.meta
     return {
         "as_of": fig.as_of.isoformat(), "issuer": meta.issuer,
         "licence": {"name": meta.licence, "url": meta.licence_url} if meta.licence else None,
         "total": o.total, "partition": dict(o.parts), "due_by_date": o.due_by_date, "status": dict(o.status),
         "overdue": o.overdue, "done_early": o.early, "done_late": o.late,
+        "late_reporting": len(fig.late_reporting),
         "scoring": {"min_due": meta.min_due, "late_credit": meta.late_credit, "provisional": fig.as_of < meta.end},
         "by_bloc": {k: {"name": reg.blocs[k].name, **_brief(v)} for k, v in fig.by_bloc.items()},
         "by_group": {k: {"name": reg.groups[k].name, **_brief(v)} for k, v in fig.by_group.items()},
         "by_agency": {k: {"name": reg.agencies[k].name, **_brief(a.lead), "done_on_time": a.lead.on_time,
                           "due": a.lead.due, "score": a.score, "ranked": a.ranked, "rank": a.rank, "grade": a.grade,
-                          "grade_provisional": a.provisional if a.grade else None}
+                          "grade_provisional": a.provisional if a.grade else None,
+                          "late_reporting": len(late[k])}
                       for k, a in fig.by_agency.items()},
     }
 
