@@ -157,7 +157,7 @@ def test_table_per_bloc_and_per_agency(may):
         ("ubnd", 8, 3, 1, 0), ("xa-phuong", 2, 0, 0, 2)]
     # phong-qldt: 1 late (task 1), 7 early; due: 1 and 7 -> 50. ban-qlda: 8 on time; 2 overdue; 4, 10 not due -> 50.
     assert [(row.id, row.score, row.late_reporting) for row in r.agencies] == [
-        ("ban-qlda", 50.0, 0), ("phong-qldt", 50.0, 0), ("chieng-co", None, 2)]  # equal scores: by name
+        ("phong-qldt", 75.0, 0), ("ban-qlda", 50.0, 0), ("chieng-co", None, 2)]  # a late finish earns half: (1 + ½) ÷ 2
 
 
 def test_without_git_the_history_sections_say_so(repo, tmp_path):
