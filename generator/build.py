@@ -216,7 +216,7 @@ def _write_config(staging: Path, ws: incremental.Workspace, nav: list[dict[str, 
         "nav": nav,
         "theme": {"language": register.meta.language,
                   "custom_dir": str((pages.TEMPLATES / "overrides").resolve())},
-        "extra_css": ["assets/palette.css", "assets/site.css"],
+        "extra_css": ["assets/palette.css", "assets/site.css", "assets/list.css"],
         "extra_javascript": ["assets/tables.js"],
         "extra": {"feed_title": i18n.t("ui.feed.title", register.meta.language)},
     }

@@ -55,13 +55,26 @@ class Site:
     def task_row(self, task: Task) -> dict[str, Any]:
         return {"task": task, "f": self.figures.tasks[task.id], "agency": self.register.agencies[task.lead],
                 "group": self.register.groups[task.group],
-                "bloc": self.register.blocs[self.register.agencies[task.lead].bloc]}
+                "bloc": self.register.blocs[self.register.agencies[task.lead].bloc],
+                "part": list_part(self.figures.tasks[task.id])}
 
     def rows(self, tasks: Any = None) -> list[dict[str, Any]]:
         return [self.task_row(t) for t in (self.register.tasks if tasks is None else tasks)]
 
     def edit_url(self, task: Task) -> str | None:
         return f"{self.edit_base}#L{task.line}" if self.edit_base else None
+
+
+LIST_PARTS = ("done_early", "done_on_time", "done_late", "overdue", "not_yet_due", "paused", "cancelled")
+
+
+def list_part(f: Any) -> str:
+    """The one part of the partition a task's row belongs to, for the task list's status filter."""
+    if f.status == "done":
+        return "done_early" if f.early else "done_late" if f.late else "done_on_time"
+    if f.status in ("cancelled", "paused"):
+        return str(f.status)
+    return "overdue" if f.overdue else "not_yet_due"
 
 
 def environment(lang: str) -> jinja2.Environment:
@@ -100,7 +113,7 @@ def plan(site: Site) -> Iterator[Page]:
     yield Page("home.md.j2", "index.md", {"recent": recent_reports(reg, fig), **tallies,
                                           "targets": key_targets(reg), "all_targets": len(measured)})
     yield Page("targets.md.j2", "targets/index.md", {"targets": measured})
-    yield Page("tasks.md.j2", "tasks/index.md")
+    yield Page("tasks.md.j2", "tasks/index.md", {"parts": LIST_PARTS})
     ordered = sorted(reg.tasks, key=lambda t: t.id)
     for i, task in enumerate(ordered):
         yield Page("task.md.j2", f"tasks/{task.id}/index.md", {
