@@ -65,16 +65,20 @@ class Site:
         return f"{self.edit_base}#L{task.line}" if self.edit_base else None
 
 
-LIST_PARTS = ("done_early", "done_on_time", "done_late", "overdue", "not_yet_due", "paused", "cancelled")
+# The task list's status filter: the parts of the one partition (issue 11), then two unions.
+LIST_PARTS = ("done_early", "done_on_day", "done_late", "overdue", "in_progress", "not_started", "paused",
+              "cancelled")
+LIST_UNIONS = ("done", "not_yet_due")
 
 
 def list_part(f: Any) -> str:
-    """The one part of the partition a task's row belongs to, for the task list's status filter."""
+    """The one part of the partition a task's row belongs to: done tasks by their completion against
+    the deadline, open tasks past their deadline overdue whatever their status, the others by status."""
     if f.status == "done":
-        return "done_early" if f.early else "done_late" if f.late else "done_on_time"
-    if f.status in ("cancelled", "paused"):
-        return str(f.status)
-    return "overdue" if f.overdue else "not_yet_due"
+        return "done_early" if f.early else "done_late" if f.late else "done_on_day"
+    if f.overdue:
+        return "overdue"
+    return str(f.status)
 
 
 def environment(lang: str) -> jinja2.Environment:
@@ -113,7 +117,7 @@ def plan(site: Site) -> Iterator[Page]:
     yield Page("home.md.j2", "index.md", {"recent": recent_reports(reg, fig), **tallies,
                                           "targets": key_targets(reg), "all_targets": len(measured)})
     yield Page("targets.md.j2", "targets/index.md", {"targets": measured})
-    yield Page("tasks.md.j2", "tasks/index.md", {"parts": LIST_PARTS})
+    yield Page("tasks.md.j2", "tasks/index.md", {"parts": LIST_PARTS, "unions": LIST_UNIONS})
     ordered = sorted(reg.tasks, key=lambda t: t.id)
     for i, task in enumerate(ordered):
         yield Page("task.md.j2", f"tasks/{task.id}/index.md", {

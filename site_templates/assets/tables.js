@@ -17,6 +17,10 @@
     return cell.getAttribute("data-value") !== null ? cell.getAttribute("data-value") : cell.textContent.trim();
   }
 
+  /* The status filter: a part of the partition (data-part), or a union of parts. */
+  var NOT_YET_DUE = ["in_progress", "not_started", "paused"];
+  var ALIASES = {done_on_time: "done_on_day"};
+
   /* The sort control's keys: [column, kind] or a row attribute; "-key" sorts descending. */
   var SORT_KEYS = {
     id: [0, "number"], title: [1, "text"], agency: [3, "text"], deadline: [4, "text"],
@@ -76,6 +80,7 @@
     var template = form.getAttribute("data-count") || "{shown}/{total}";
     var sortControl = form.elements.sort;
     var params = new URLSearchParams(window.location.search);
+    if (ALIASES[params.get("status")]) params.set("status", ALIASES[params.get("status")]);
     Array.prototype.forEach.call(form.elements, function (el) {
       var wanted = el.name && params.get(el.name);
       if (!wanted) return;
@@ -84,8 +89,9 @@
     });
 
     function matches(row) {
-      var status = form.elements.status.value;
-      if (status && row.getAttribute("data-status") !== status && row.getAttribute("data-part") !== status) return false;
+      var status = form.elements.status.value, part = row.getAttribute("data-part");
+      if (status && part !== status && !(status === "done" && row.getAttribute("data-status") === "done")
+          && !(status === "not_yet_due" && NOT_YET_DUE.indexOf(part) !== -1)) return false;
       var keys = ["group", "bloc", "agency"];
       for (var i = 0; i < keys.length; i++) {
         var wanted = form.elements[keys[i]].value;
