@@ -26,7 +26,7 @@ from pathlib import Path
 
 import yaml
 
-from . import history, i18n, incremental, palette
+from . import history, i18n, incremental, palette, search_index
 from .derive import Figures, derive
 from .model import Register
 from .progress import Progress
@@ -99,6 +99,7 @@ def build(register: Register, figures: Figures, options: BuildOptions) -> BuildR
             staged = stage("mkdocs", _site_builder, ws, staging, docs, register, options)
             report.pages = sum(1 for name in staged if name.endswith(".md"))
             report.pages_rebuilt = len(ws.rebuilt)
+        stage("search", _search_index, staging / "site")
         (staging / "site" / MARKER).write_text("built by python -m generator\n", encoding="utf-8")
         _swap(staging / "site", options.out)
     finally:
@@ -130,6 +131,13 @@ def _copy_sources(project: Path, docs: Path) -> None:
         docs.mkdir(parents=True)
     shutil.copytree(pages.TEMPLATES / "assets", docs / "assets", dirs_exist_ok=True)
     (docs / "assets" / "palette.css").write_text(palette.css_variables(), encoding="utf-8")
+
+
+def _search_index(site: Path) -> None:
+    try:
+        search_index.write(site)
+    except search_index.SearchIndexError as exc:
+        raise BuildError(str(exc)) from exc
 
 
 def _charts(site: pages.Site, docs: Path, options: BuildOptions, report: BuildReport) -> None:
@@ -216,9 +224,10 @@ def _write_config(staging: Path, ws: incremental.Workspace, nav: list[dict[str, 
         "nav": nav,
         "theme": {"language": register.meta.language,
                   "custom_dir": str((pages.TEMPLATES / "overrides").resolve())},
-        "extra_css": ["assets/palette.css", "assets/site.css", "assets/list.css"],
-        "extra_javascript": ["assets/tables.js"],
-        "extra": {"feed_title": i18n.t("ui.feed.title", register.meta.language)},
+        "extra_css": ["assets/palette.css", "assets/site.css", "assets/list.css", "assets/search.css"],
+        "extra_javascript": ["assets/tables.js", "assets/search.js"],
+        "extra": {"feed_title": i18n.t("ui.feed.title", register.meta.language),
+                  "search": search_index.labels(register.meta.language)},
     }
     if register.meta.site_url:
         config["site_url"] = register.meta.site_url

@@ -178,7 +178,7 @@ def test_without_javascript_the_whole_list_and_no_dead_control(browser, base_url
         page = context.new_page()
         open_list(page, "/tasks/?status=overdue", script=False)
         assert sorted(seen_rows(page)) == sorted(t["id"] for t in tasks)
-        for control in ("#task-filters", "select", "input[name=text]", "#task-table th button"):
+        for control in ("#task-filters", "select", "input[name=text]", "#task-table th button", ".site-search__open"):
             shown = [el for el in page.locator(control).all() if el.is_visible()]
             assert not shown, f"{control} is shown but cannot work without JavaScript"
     finally:
