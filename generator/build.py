@@ -93,6 +93,7 @@ def build(register: Register, figures: Figures, options: BuildOptions) -> BuildR
         site = pages.Site(register, figures, lang, edit_base=_edit_base(register, options), history=found)
         stage("charts", _charts, site, docs, options, report)
         stage("pages", pages.render, site, docs)
+        stage("list", pages.write_list_data, site, docs)
         stage("data", data_files.write, register, figures, options.register_path, docs / "data")
         stage("feed", feed.write, site, found, docs / "feed.xml")
         with incremental.workspace(cache / "site-builder", staging) as ws:
