@@ -13,7 +13,7 @@
 (function () {
   "use strict";
 
-  var PAGE = 10, RERANK = 20, MAX_VARIANTS = 8;
+  var PAGE = 10, RERANK = 12, MAX_VARIANTS = 8;
 
   function fold(text) {
     return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "")
@@ -227,7 +227,7 @@
     var timer = null;
     input.addEventListener("input", function () {
       window.clearTimeout(timer);
-      timer = window.setTimeout(run, 80);
+      timer = window.setTimeout(run, 150);
     });
     opener.addEventListener("click", open);
     box.querySelector(".site-search__close").addEventListener("click", function () { dialog.close(); });
