@@ -83,7 +83,7 @@ def list_part(f: Any) -> str:
 
 LIST_PAGE_SIZE = 200  # rows per page of the task list: ~1 KB of HTML each, well under 500 KB a page
 LIST_CHUNK_SIZE = 1000  # tasks per file of the list's data, fetched one after another by tables.js
-LIST_DATA = "tasks/data"
+LIST_DATA = "list"  # not under tasks/, where every folder is a task
 
 
 def list_page_path(number: int) -> str:

@@ -185,7 +185,7 @@
 
 
   /* The list in pages (more tasks than one page holds): with a filter or another order than by
-     number, the rows come from the list's data (tasks/data/meta.json, then 0.json, 1.json, … fetched
+     number, the rows come from the list's data (list/meta.json, then 0.json, 1.json, … fetched
      one after another, results shown as soon as the first file is in), PAGE at a time. */
   var PAGE = 200;
 
@@ -264,7 +264,7 @@
   };
 
   DataList.prototype.render = function (r) {
-    var root = this.source.replace(/tasks\/data\/$/, "");
+    var root = this.source.replace(/list\/$/, "");
     var tr = document.createElement("tr");
     tr.setAttribute("data-status", r.status);
     tr.setAttribute("data-part", r.part);

@@ -91,10 +91,10 @@ def test_a_filter_works_over_all_pages_from_the_data(new_page, tasks, width):
 def test_the_list_data_is_small_and_fetched_in_chunks(new_page, built_site, tasks):
     page = new_page()
     fetched: list[str] = []
-    page.on("request", lambda r: fetched.append(r.url) if "/tasks/data/" in r.url else None)
+    page.on("request", lambda r: fetched.append(r.url) if "/list/" in r.url else None)
     page.goto("/tasks/?status=done", wait_until="domcontentloaded")
     page.wait_for_function("() => /Đang hiện [0-9]+\\/100 nhiệm vụ$/.test(document.querySelector('.filters__count').textContent.trim())")
     assert [u.rsplit("/", 1)[1] for u in fetched] == ["meta.json", "0.json", "1.json", "2.json", "3.json"]
     assert sorted(seen_rows(page)) == sorted(t["id"] for t in tasks if t["status"] == "done")
-    sizes = [p.stat().st_size for p in (built_site / "tasks" / "data").glob("*.json")]
+    sizes = [p.stat().st_size for p in (built_site / "list").glob("*.json")]
     assert max(sizes) < 30 * 600, sizes  # a few hundred bytes a task
