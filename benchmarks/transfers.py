@@ -183,8 +183,9 @@ def measure(site: Path, browser) -> dict:  # type: ignore[no-untyped-def]
 def disk(site: Path) -> dict:
     pages = [(p.stat().st_size, p.relative_to(site).as_posix()) for p in site.rglob("*.html")]
     index = sum(p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file())
-    listing = sum(p.stat().st_size for p in (site / "list").glob("*.json"))
-    chunk = max((p.stat().st_size for p in (site / "list").glob("*.json")), default=0)
+    folder = site / "list" if (site / "list").is_dir() else site / "tasks" / "data"  # (before 3f61a6e)
+    listing = sum(p.stat().st_size for p in folder.glob("*.json"))
+    chunk = max((p.stat().st_size for p in folder.glob("*.json")), default=0)
     return {"pages": len(pages), "largest": max(pages), "index": index,
             "index_files": sum(1 for p in (site / "pagefind").rglob("*") if p.is_file()),
             "list_data": listing, "list_chunk": chunk}
