@@ -13,7 +13,7 @@ FORMAT = "bao-cao-v1"  # written in a hidden cell; a workbook without it is not 
 INSTRUCTIONS_SHEET = "Hướng dẫn"
 REPORT_SHEET = "Báo cáo"
 TITLE_ROW, INFO_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 4, 5
-MAX_ROWS = 5000  # a form with more task rows is refused (the register's own scale is 10,000 tasks)
+MAX_ROWS = 2000  # task rows in one form; safezip refuses bigger sheets before they are parsed
 
 
 @dataclass(frozen=True)
