@@ -135,7 +135,7 @@ def read_form(path: Path, context: _Context, rows: list[Row]) -> list[FormProble
     try:
         found = {unicodedata.normalize("NFC", title): title for title in book.sheetnames}
         if sheet not in found:
-            return [_problem(name, sheet, "", "missing_sheet", sheet=sheet)]
+            return [_problem(name, sheet, "", "missing_sheet", name=sheet)]
         return _read_sheet(book[found[sheet]], name, context, rows)
     finally:
         book.close()
@@ -185,8 +185,8 @@ def _empty(value: object) -> bool:
 
 def _read_row(ws: Any, number: int, file: str, context: _Context) -> tuple[list[FormProblem], Row | None]:
     sheet = ws.title
-    cells = {c.key: ws[f"{c.letter}{number}"] for c in FILL + MACHINE}
-    at = {key: f"{cell.column_letter}{number}" for key, cell in cells.items()}
+    at = {c.key: f"{c.letter}{number}" for c in FILL + MACHINE}
+    cells = {key: ws[ref] for key, ref in at.items()}
     problems = [_problem(file, sheet, at[key], "formula", formula=text)
                 for key, cell in cells.items() if (text := _formula(cell)) is not None]
     if problems:

@@ -54,9 +54,11 @@ LAST_COLUMN = COLUMNS[-1].letter
 
 
 def task_hash(task: Task) -> str:
-    """The task as it was when the form was made: every field a reader sees, not its place in the file."""
+    """The task as it was when the form was made: every field a reader sees, but not its number (the
+    form's own column) nor its place in the file, so that a renumbered task is recognised."""
     data = asdict(task)
     data.pop("line")
+    data.pop("id")
     for report in data["reports"]:
         report.pop("line")
         report.pop("index")
