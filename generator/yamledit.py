@@ -12,13 +12,14 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Union
+from typing import Any, Union
 
 import yaml
 
 from .load import Mapping, Node, Scalar, Sequence
 
 Value = Union[str, float, int, dt.date]
+End = tuple[int, int, bool]
 
 # The order of a report's keys, as the editors' guide and the example register write them.
 REPORT_KEYS = ("date", "status", "progress", "value", "note", "difficulties", "proposals")
@@ -54,7 +55,8 @@ def insert_reports(text: str, root: Mapping, additions: dict[int, list[dict[str,
     if not isinstance(tasks, Sequence):
         raise EditError("edit_no_tasks", 0, 1)
     style = _style(lines, tasks)
-    plans = [_plan(lines, tasks, i, reports, style) for i, reports in _by_position(tasks, additions)]
+    ends = _ends(text)
+    plans = [_plan(lines, tasks, i, reports, style, ends) for i, reports in _by_position(tasks, additions)]
     for plan in sorted(plans, key=lambda p: p.after_line, reverse=True):
         if plan.after_line == len(lines) and lines and not lines[-1].endswith(("\n", "\r")):
             lines[-1] += newline
@@ -74,15 +76,6 @@ def _by_position(tasks: Sequence, additions: dict[int, list[dict[str, Value]]]) 
             raise EditError("edit_task_missing", task_id, 1)
         out.append((index[str(task_id)], reports))
     return out
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
-def _is_content(line: str) -> bool:
-    stripped = line.strip()
-    return bool(stripped) and not stripped.startswith("#")
 
 
 def _dash_col(lines: list[str], item: Node) -> int:
@@ -108,52 +101,79 @@ def _style(lines: list[str], tasks: Sequence) -> Style:
     return Style()
 
 
-def _end_line(lines: list[str], start: int, bound: int, deeper_than: int) -> int:
-    """The last line (1-based) of a block that starts on ``start`` and cannot reach ``bound``:
-    the last non-blank, non-comment line indented deeper than ``deeper_than``."""
-    last = start
-    for number in range(start + 1, min(bound, len(lines) + 1)):
-        line = lines[number - 1]
-        if _is_content(line) and _indent(line) > deeper_than:
-            last = number
-        elif _is_content(line):
-            break
-    return last
+def _ends(text: str) -> tuple[dict[int, End], dict[int, End]]:
+    """Where each task's content ends, and where its ``reports`` end: (line, column, block scalar) of
+    the last scalar or flow collection, 0-based, from the parser's own marks — a block scalar's
+    lines, comments and blank lines are told apart by the parser, not guessed."""
+    tasks: dict[int, End] = {}
+    reports: dict[int, End] = {}
+    stack: list[list[Any]] = []  # [is_mapping, is_flow, key or index, expecting_key]
+
+    def record(end: Any, block: bool) -> None:
+        path = [frame[2] for frame in stack]
+        if len(path) >= 2 and path[0] == "tasks" and isinstance(path[1], int):
+            tasks[path[1]] = (end.line, end.column, block)
+            if len(path) >= 3 and path[2] == "reports":
+                reports[path[1]] = (end.line, end.column, block)
+
+    def advance() -> None:
+        if stack:
+            top = stack[-1]
+            if top[0]:
+                top[3] = True
+            else:
+                top[2] += 1
+
+    for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        if isinstance(event, yaml.ScalarEvent):
+            if stack and stack[-1][0] and stack[-1][3]:
+                stack[-1][2], stack[-1][3] = unicodedata.normalize("NFC", event.value), False
+                record(event.end_mark, False)
+            else:
+                record(event.end_mark, event.style in ("|", ">"))
+                advance()
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            mapping = isinstance(event, yaml.MappingStartEvent)
+            stack.append([mapping, bool(event.flow_style), None if mapping else 0, mapping])
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            frame = stack.pop()
+            if frame[1]:
+                record(event.end_mark, False)
+            advance()
+    return tasks, reports
 
 
-def _next_start(tasks: Sequence, i: int, lines: list[str]) -> int:
-    """The line where whatever follows task ``i`` begins (or past the end)."""
-    if i + 1 < len(tasks.items):
-        return tasks.items[i + 1].line
-    return len(lines) + 1
+def _after(lines: list[str], end: End) -> int:
+    """The 1-based line after which to insert, given a content end from ``_ends``."""
+    line, column, block = end
+    last = line - 1 if block or column == 0 else line  # a block scalar's end mark is past its last line
+    while last > 0 and not lines[last].strip():
+        last -= 1
+    return last + 1
 
 
-def _plan(lines: list[str], tasks: Sequence, i: int, reports: list[dict[str, Value]], style: Style) -> Insertion:
+def _plan(lines: list[str], tasks: Sequence, i: int, reports: list[dict[str, Value]], style: Style,
+          ends: tuple[dict[int, End], dict[int, End]]) -> Insertion:
     task = tasks.items[i]
     if not isinstance(task, Mapping):
         raise EditError("edit_task_missing", 0, task.line)
     ident = task.items.get("id")
     task_id = int(ident.raw) if isinstance(ident, Scalar) and ident.raw.strip().isdigit() else 0
-    task_dash = _dash_col(lines, task)
-    if task_dash < 0:
+    if _dash_col(lines, task) < 0 or i not in ends[0]:
         raise EditError("edit_flow_style", task_id, task.line)
-    bound = _next_start(tasks, i, lines)
     existing, key = task.items.get("reports"), task.keys.get("reports")
     if key is None:
-        after = _end_line(lines, task.line, bound, task_dash)
         key_col = task.col - 1
         head = (" " * key_col + "reports:",)
-        return Insertion(after, head + _report_lines(reports, key_col, style))
+        return Insertion(_after(lines, ends[0][i]), head + _report_lines(reports, key_col, style))
     key_col = key.col - 1
     if isinstance(existing, Sequence) and existing.items:
         last = existing.items[-1]
         dash = _dash_col(lines, last) if isinstance(last, Mapping) else -1
-        if dash < 0:
+        if dash < 0 or i not in ends[1]:
             raise EditError("edit_flow_style", task_id, existing.line)
-        later = [k.line for k in task.keys.values() if k.line > key.line]
-        after = _end_line(lines, last.line, min(later + [bound]), dash)
         here = Style(dash - key_col, last.col - 1 - key_col)
-        return Insertion(after, _report_lines(reports, key_col, here))
+        return Insertion(_after(lines, ends[1][i]), _report_lines(reports, key_col, here))
     if isinstance(existing, Scalar) and existing.is_null and existing.raw == "":
         return Insertion(key.line, _report_lines(reports, key_col, style))
     raise EditError("edit_flow_style", task_id, key.line)
