@@ -57,7 +57,7 @@ def _actionlint(*paths) -> list[dict]:
 
 def test_workflows_pass_actionlint():
     workflows = sorted(WORKFLOWS.glob("*.yml"))
-    assert len(workflows) == 2
+    assert len(workflows) == 3
     assert _actionlint(*workflows) == []
 
 
@@ -67,3 +67,20 @@ def test_actionlint_catches_a_broken_workflow(tmp_path):
                       "      - run: echo ${{ github.no_such_thing }}\n", encoding="utf-8")
     problems = _actionlint(broken)
     assert [(p["line"], p["kind"]) for p in problems] == [(6, "expression")]
+
+
+def test_a_form_dropped_into_inbox_becomes_a_pull_request_with_least_privilege():
+    flow = _load("inbox.yml")
+    assert flow["on"]["push"]["paths"] == ["inbox/**.xlsx"] and "workflow_dispatch" in flow["on"]
+    assert flow["permissions"] == {}
+    (job,) = flow["jobs"].values()
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    runs = "\n".join(_runs(flow))
+    assert 'python -m generator import "${forms[@]}"' in runs and "gh pr create" in runs
+    assert "--body-file" in runs and "$GITHUB_STEP_SUMMARY" in runs
+    text = (WORKFLOWS / "inbox.yml").read_text(encoding="utf-8")
+    import re
+
+    uses = re.findall(r"uses: (\S+)@(\S+) # (v[\d.]+)", text)
+    assert len(uses) == len(re.findall(r"uses:", text)) == 2
+    assert all(re.fullmatch(r"[0-9a-f]{40}", sha) for _, sha, _ in uses)  # pinned by commit, tag in a comment
