@@ -94,15 +94,21 @@ def _instructions(sheet: Worksheet, spec: FormSpec, count: int, lang: str) -> No
             "deadline": i18n.date(end, lang), "issuer": meta.issuer or meta.title, "count": count,
             "sheet": layout.REPORT_SHEET, "version": spec.version, "title": meta.title,
             "statuses": ", ".join(status_words(lang))}
-    sheet.column_dimensions["A"].width = 110
+    sheet.column_dimensions["A"].width = 80
     for row, key in enumerate(("title", "register", "what", "rows", "fill", "statuses", "figure", "texts",
                                "when", "send", "locked", "version"), start=1):
         cell = sheet.cell(row=row, column=1)
         _text(cell, i18n.t(f"form.guide.{key}", lang, **args))
         cell.alignment = _WRAP
+        sheet.row_dimensions[row].height = _height([(cell.value, 80)])
         if key == "title":
             cell.font = Font(bold=True, size=14)
+            sheet.row_dimensions[row].height = 24
     sheet.protection.sheet = True
+    sheet.page_setup.orientation = "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _report_sheet(sheet: Worksheet, spec: FormSpec, tasks: list[Task], lang: str) -> None:
@@ -132,10 +138,22 @@ def _report_sheet(sheet: Worksheet, spec: FormSpec, tasks: list[Task], lang: str
     sheet.protection.formatColumns = False  # widen a column to read a long text
     sheet.protection.formatRows = False
     sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A3
+    sheet.print_options.gridLines = True
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+
+
+def _height(cells: list[tuple[object, float]]) -> float:
+    """A row tall enough for its longest wrapped text (spreadsheets do not grow rows they did not draw)."""
+    lines = 1
+    for value, width in cells:
+        if isinstance(value, str):
+            per_line = max(int(width * 1.1) - 2, 1)
+            lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in value.split("\n")))
+    return 15.0 * lines + 3
 
 
 def _tip(text: str) -> Comment:
@@ -175,6 +193,7 @@ def _task_row(sheet: Worksheet, row: int, task: Task, spec: FormSpec, end: dt.da
             cell.fill = _INPUT_FILL
         elif not column.hidden:
             cell.fill = _LOCKED_FILL
+    sheet.row_dimensions[row].height = _height([(values.get(c.key), c.width) for c in COLUMNS if not c.hidden])
     if task.measure:
         sheet[f"{BY_KEY['figure'].letter}{row}"].number_format = "#,##0.##"
 
