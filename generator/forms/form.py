@@ -217,7 +217,7 @@ def _validations(sheet: Worksheet, spec: FormSpec, tasks: list[Task], lang: str)
         sheet.add_data_validation(rule)
 
     add(DataValidation(type="date", operator="between", formula1=_excel_date(meta.start),
-                       formula2=_excel_date(min(spec.as_of, meta.end))), "date", column_range("date"))
+                       formula2=_excel_date(meta.end)), "date", column_range("date"))
     words = ",".join(status_words(lang))
     add(DataValidation(type="list", formula1=f'"{words}"', allow_blank=True), "status", column_range("status"))
     figure = BY_KEY["figure"].letter
