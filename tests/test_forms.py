@@ -241,3 +241,24 @@ def test_the_example_register_round_trips(tmp_path, capsys):
     assert all(new[t][:-1] == old[t] and new[t][-1][:2] == (dt.date(2021, 5, 31), "in_progress") for t in ids)
     without_reports = sum(1 for t in ids if not old[t])  # these get a "reports:" line too
     assert len(after.splitlines()) - len(before.splitlines()) == 2 * len(rows) + without_reports
+
+
+def test_a_failed_write_leaves_the_register_as_it_was(tmp_path, monkeypatch, capsys):
+    import os
+
+    register = _register(tmp_path)
+    before = register.read_bytes()
+    filled = _fill_good(make_form(register, tmp_path / "form.xlsx"), tmp_path / "filled.xlsx")
+
+    def full_disk(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    with pytest.raises(OSError):
+        from generator.forms.importer import write_atomically
+
+        _, outcome = plan_import([filled], register)
+        write_atomically(register, outcome.text)
+    assert register.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["filled.xlsx", "form.xlsx", "tasks.yaml"]  # no temp file
+

@@ -26,7 +26,7 @@ def _month(value: str | None, as_of: dt.date) -> dt.date | None:
 
 def form(args: argparse.Namespace) -> int:
     from ..cli import valid_register
-    from .form import FormSpec, write_form
+    from .form import FormSpec, open_tasks, write_form
 
     if bool(args.agency) == bool(args.all):
         print(i18n.t("form.usage", "vi"), file=sys.stderr)
@@ -52,8 +52,6 @@ def form(args: argparse.Namespace) -> int:
         name = f"bao-cao-{agency}-{month:%Y-%m}.xlsx"
         out = Path(args.out) if args.out and not args.all else (folder / name if args.all else Path(name))
         spec = FormSpec(register, agency, month, result.as_of.date, version)
-        from .form import open_tasks
-
         if not open_tasks(register, agency, spec.as_of):
             print(i18n.t("form.no_open_tasks", lang, agency=register.agencies[agency].name))
             continue
@@ -87,13 +85,9 @@ def import_forms(args: argparse.Namespace) -> int:
         errors = len(outcome.problems) + sum(p.is_error for p in outcome.register_problems)
         print(i18n.t("form.not_written", lang, path=register, errors=errors), file=sys.stderr)
         return EXIT_INVALID
-    from ..load import load_text
-    from ..validate import validate
-
-    after = validate(load_text(outcome.text, str(register)), args.as_of)
     write_atomically(register, outcome.text)
-    assert original.register is not None and after.register is not None
-    changes = diff.diff(original.register, after.register)
+    assert original.register is not None and outcome.after is not None
+    changes = diff.diff(original.register, outcome.after)
     if args.markdown:
         from ..render.pages import environment
 

@@ -76,6 +76,7 @@ class Outcome:
     rows: list[Row] = field(default_factory=list)
     register_problems: list[Problem] = field(default_factory=list)
     text: str | None = None  # the new register text, when everything is good
+    after: Register | None = None  # and its model
     added: int = 0
 
 
@@ -462,7 +463,7 @@ def _apply(data: bytes, register_path: Path, original: Result, outcome: Outcome,
     try:
         new_text, _ = yamledit.insert_reports(text, loaded.root, additions)
     except yamledit.EditError as exc:
-        outcome.problems.append(_problem(str(register_path), "", str(exc.line), exc.code, task=exc.task,
+        outcome.problems.append(_problem(f"{register_path}:{exc.line}", "", "", exc.code, task=exc.task,
                                          line=exc.line))
         return
     after = validate(load_bytes(new_text.encode("utf-8"), str(register_path), max(max_bytes, len(new_text) * 2)),
@@ -473,10 +474,10 @@ def _apply(data: bytes, register_path: Path, original: Result, outcome: Outcome,
     assert original.register is not None and after.register is not None
     changed = _unexpected(original.register, after.register, additions)
     if changed is not None:
-        outcome.problems.append(_problem(str(register_path), "", str(changed[1]), "edit_changed_data",
+        outcome.problems.append(_problem(f"{register_path}:{changed[1]}", "", "", "edit_changed_data",
                                          task=changed[0], line=changed[1]))
         return
-    outcome.text = new_text
+    outcome.text, outcome.after = new_text, after.register
     outcome.added = sum(len(v) for v in additions.values())
 
 
