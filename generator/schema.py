@@ -77,6 +77,7 @@ class Shape:
 
 class Text(Shape):
     kind = "text"
+    multiline = False  # may hold line breaks and tabs (Markdown)
 
     def check(self, node: Node, ctx: Ctx, name: str) -> Any:
         scalar = self._scalar(node, ctx, name)
@@ -89,6 +90,11 @@ class Text(Shape):
         if len(value) > MAX_TEXT:
             ctx.error(node, "text_too_long", field=name, limit=MAX_TEXT)
             return INVALID
+        bad = control_character(value, self.multiline)
+        if bad is not None:
+            ctx.error(node, "control_character", field=name, char=f"U+{ord(value[bad]):04X}", position=bad + 1,
+                      before=value[max(0, bad - 20):bad])
+            return INVALID
         return value
 
     def json_schema(self) -> dict[str, Any]:
@@ -97,6 +103,20 @@ class Text(Shape):
 
 class Markdown(Text):
     kind = "markdown"
+    multiline = True
+
+
+# Characters no honest editor types and that change what a page, a feed or a terminal shows:
+# C0/C1 controls (the YAML escapes "\x01", "\e", "\r"), line/paragraph separators and the
+# bidirectional overrides that make text read differently from what it holds.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL_SINGLE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def control_character(value: str, multiline: bool = False) -> int | None:
+    """The index of the first character that is not text (``\n`` and tab allowed in multi-line fields)."""
+    found = (_CONTROL if multiline else _CONTROL_SINGLE_LINE).search(value)
+    return found.start() if found else None
 
 
 class Date(Shape):
@@ -243,6 +263,83 @@ class Ref(Ident):
         if value is not INVALID:
             ctx.refs.append((self.target, node, ctx.task))  # type: ignore[arg-type]
         return value
+
+
+class WebAddress(Text):
+    """A page address that reaches MkDocs' config and the theme (``site_url``, ``repo_url``): only a
+    plain http(s) URL — parsed, not pattern-matched — and stored in its normalised form."""
+
+    kind = "url"
+
+    def check(self, node: Node, ctx: Ctx, name: str) -> Any:
+        value = super().check(node, ctx, name)
+        if value is INVALID:
+            return value
+        address, reason = web_address(value)
+        if address is None:
+            ctx.error(node, "bad_web_address", field=name, value=value[:60], detail=reason)
+            return INVALID
+        return address
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "maxLength": MAX_ADDRESS, "pattern": r"^[hH][tT][tT][pP][sS]?://[^\s\"'<>@?#\\]+$"}
+
+
+def web_address(value: str) -> tuple[str | None, str]:
+    """``(normalised address, "")`` for a plain http(s) URL, else ``(None, reason)``; the reason names
+    a hint in the translation table (``hint.url_*``)."""
+    from urllib.parse import urlsplit
+
+    if len(value) > MAX_ADDRESS:
+        return None, "url_length"
+    if not value.isascii():
+        value = _ascii_address(value)
+        if value is None:
+            return None, "url_host"
+    if not _URL_CHARS.fullmatch(value):
+        return None, "url_character"
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        return None, "url_host"
+    if parts.scheme.lower() not in ("http", "https"):
+        return None, "url_scheme"
+    if "@" in parts.netloc:
+        return None, "url_userinfo"
+    host = (parts.hostname or "").rstrip(".")
+    if not _HOST.fullmatch(host):
+        return None, "url_host"
+    if parts.query or parts.fragment or "?" in value or "#" in value:
+        return None, "url_query"
+    if not _URL_PATH.fullmatch(parts.path):
+        return None, "url_character"
+    netloc = host if port is None else f"{host}:{port}"
+    return f"{parts.scheme.lower()}://{netloc}{parts.path or '/'}", ""
+
+
+def _ascii_address(value: str) -> str | None:
+    """A Vietnamese domain or path in ASCII (IDNA host, percent-encoded path); None when it has none."""
+    from urllib.parse import quote, urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(value)
+        host = (parts.hostname or "").encode("idna").decode("ascii")
+        port = parts.port
+    except (ValueError, UnicodeError):
+        return None
+    if "@" in parts.netloc or not host:
+        return None
+    netloc = host if port is None else f"{host}:{port}"
+    safe = "/%-._~+,=!$*?#:@"
+    return urlunsplit((parts.scheme, netloc, quote(parts.path, safe=safe), quote(parts.query, safe=safe),
+                       quote(parts.fragment, safe=safe)))
+
+
+MAX_ADDRESS = 300
+_URL_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#@%+,=!$*]+")
+_URL_PATH = re.compile(r"(?:/(?:[A-Za-z0-9\-._~+,=!$*]|%[0-9A-Fa-f]{2})*)*")
+_HOST = re.compile(r"(?=.{1,253}\Z)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*")
 
 
 class Url(Text):
@@ -396,9 +493,9 @@ REGISTER_META = Record({
     "timezone": _f(Text(), "Múi giờ IANA, mặc định Asia/Ho_Chi_Minh", "IANA time zone, default Asia/Ho_Chi_Minh"),
     "language": _f(Enum(("vi", "en"), "bad_language"), "Ngôn ngữ: vi (mặc định) hoặc en", "Language: vi (default) or en"),
     "description": _f(Markdown(), "Giới thiệu (Markdown), hiện ở trang chủ", "Description (Markdown) for the home page"),
-    "repo_url": _f(Url(), "Địa chỉ kho mã nguồn (để có liên kết sửa)", "Repository address (for edit links)"),
+    "repo_url": _f(WebAddress(), "Địa chỉ kho mã nguồn (để có liên kết sửa)", "Repository address (for edit links)"),
     "edit_uri": _f(Text(), "Đường dẫn sửa tệp trên kho, vd. edit/main/", "Edit path on the repository host, e.g. edit/main/"),
-    "site_url": _f(Url(), "Địa chỉ công khai của trang", "Public address of the site"),
+    "site_url": _f(WebAddress(), "Địa chỉ công khai của trang", "Public address of the site"),
     "grading": _f(ListOf(GRADE), "Thang xếp loại, từ cao xuống thấp", "Grades, highest first"),
 })
 

@@ -80,3 +80,50 @@ def test_only_http_and_mailto_links_survive():
 
 def test_images_are_dropped_so_readers_never_call_another_host():
     assert "<img" not in markdown_to_html("![pixel](https://tracker.example/p.png)")
+
+
+# --- addresses that reach MkDocs' config and the theme (issue 18, item 1) -------------------------
+
+@pytest.mark.parametrize("value", [
+    'https://example.org/"><svg/onload=alert(1)>/',
+    "https://example.org/'onmouseover=alert(1)//",
+    "https://example.org/<script>/",
+    "https://example.org/a b/",
+    "https://user:secret@example.org/",
+    "https://example.org@evil.example/",
+    "javascript://example.org/%0Aalert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "//example.org/",
+    "https://example.org/?next=javascript:alert(1)",
+    "https://example.org/#\"><script>",
+    "https://exa_mple.org/",
+    "https://example.org/\\evil",
+    "https://example.org/\x01/",
+    "https://" + "a" * 300 + ".org/",
+])
+def test_an_address_that_is_not_a_plain_http_url_is_refused(value):
+    from generator.schema import web_address
+
+    assert web_address(value)[0] is None
+
+
+@pytest.mark.parametrize("value, normalised", [
+    ("https://thanhpho.sonla.gov.vn/", "https://thanhpho.sonla.gov.vn/"),
+    ("HTTPS://ThanhPho.SonLa.gov.vn", "https://thanhpho.sonla.gov.vn/"),
+    ("http://localhost:8000/so-nhiem-vu/", "http://localhost:8000/so-nhiem-vu/"),
+    ("https://sơnla.vn/nhiệm-vụ/", "https://xn--snla-lgb.vn/nhi%E1%BB%87m-v%E1%BB%A5/"),
+])
+def test_an_honest_address_is_kept_in_its_normal_form(value, normalised):
+    from generator.schema import web_address
+
+    assert web_address(value) == (normalised, "")
+
+
+def test_the_site_address_reaches_the_pages_only_in_its_normal_form(tmp_path):
+    text = HOSTILE.read_text(encoding="utf-8").replace("  start:", "  site_url: HTTPS://Example.ORG/so\n  start:", 1)
+    register = tmp_path / "tasks.yaml"
+    register.write_text(text, encoding="utf-8")
+    assert main(["build", "--register", str(register), "--out", str(tmp_path / "site")]) == 0
+    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert 'href="https://example.org/so/"' in html
+    assert "Example.ORG" not in html
