@@ -7,6 +7,7 @@ space; the child reports the CPU time that loading and validating took.
 from __future__ import annotations
 
 import random
+import re
 import resource
 import subprocess
 import sys
@@ -101,3 +102,58 @@ def test_hostile_file_is_refused_cleanly(name, tmp_path):
 def test_corpus_size():
     broken = list((REGISTERS / "broken").glob("*.yaml"))
     assert len(broken) + len(CASES) >= 40 + 15
+
+
+# --- what validate and diff print is safe in a terminal and in a CI log (issue 18, item 10) -----------
+
+WORKFLOW_LINE = re.compile(r"^::(error|warning) file=[^:,]*,line=\d+,col=\d+::")
+
+
+def _run_cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "GITHUB_ACTIONS": "true"}
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, timeout=120,
+                          preexec_fn=_limit_memory, env=env)
+
+
+def _assert_safe_output(proc: subprocess.CompletedProcess) -> str:
+    out = (proc.stdout + proc.stderr).decode("utf-8")
+    assert "Traceback" not in out
+    for line in out.splitlines():
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]", line), line
+        if line.lstrip().startswith("::"):
+            assert WORKFLOW_LINE.match(line), line  # only our own annotations, never register text
+    return out
+
+
+def test_register_text_cannot_print_escape_sequences_or_workflow_commands(tmp_path):
+    payload = "\\e[2J\\n::error file=a,line=1::forged\\n::add-mask::x\\r::stop-commands::t"
+    text = HEAD.replace("  start:", f'  "{payload}": 1\n  start:', 1).replace(
+        "  title: Kết", f'  issuer: "{payload}"\n  title: Kết', 1)
+    (tmp_path / "tasks.yaml").write_text(text, encoding="utf-8")
+    proc = _run_cli(["validate", "tasks.yaml"], tmp_path)
+    assert proc.returncode == 1
+    out = _assert_safe_output(proc)
+    assert "\\x1b[2J" in out  # shown, not acted on
+    annotations = [line for line in out.splitlines() if line.startswith("::")]
+    problems = [line for line in out.splitlines() if re.match(r"tasks\.yaml:\d+:\d+: ", line)]
+    assert len(annotations) == len(problems) >= 3  # one per problem, none forged
+    assert any("forged" in a for a in annotations) and any("forged" in p for p in problems)
+
+
+def test_a_hostile_file_name_cannot_start_a_workflow_command(tmp_path):
+    name = "::error file=x,line=1::forged.yaml"
+    (tmp_path / name).write_text(HEAD.replace("  start:", "  colour: red\n  start:", 1), encoding="utf-8")
+    proc = _run_cli(["validate", name], tmp_path)
+    assert proc.returncode == 1
+    out = _assert_safe_output(proc)
+    assert "file=%3A%3Aerror file=x%2Cline=1%3A%3Aforged.yaml," in out
+
+
+def test_diff_output_is_safe_in_a_terminal(tmp_path):
+    old = SMALL
+    new = SMALL.replace("title: Thảm nhựa", "title: \"::warning::\\u202egiả mạo \" # ", 1)
+    (tmp_path / "old.yaml").write_text(old, encoding="utf-8")
+    (tmp_path / "new.yaml").write_text(new, encoding="utf-8")
+    for extra in ([], ["--markdown"]):
+        proc = _run_cli(["diff", "old.yaml", "new.yaml", *extra], tmp_path)
+        _assert_safe_output(proc)
