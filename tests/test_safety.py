@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -127,3 +129,62 @@ def test_the_site_address_reaches_the_pages_only_in_its_normal_form(tmp_path):
     html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert 'href="https://example.org/so/"' in html
     assert "Example.ORG" not in html
+
+
+# --- formulas in the CSV downloads (issue 18, item 5) ---------------------------------------------
+
+FORMULAS = ["=1+1", "safe;=SUM(40+2);end", "safe,=SUM(40+3),end", "a\t=SUM(40+4)", "@SUM(1+1)", "-1+2", "+1+2",
+            "-2+3+cmd|' /C calc'!A0", '=HYPERLINK("http://evil.example";"x")', "x\n=2+2", "x\n;=3+3"]
+HONEST = ["- Đã xong phần 1", "-3", "+ 5 km", "Tổng: 5; còn lại 2"]
+
+
+def _csv_register(tmp_path: Path) -> Path:
+    head = (REGISTERS / "valid" / "small.yaml").read_text(encoding="utf-8").split("tasks:\n")[0]
+    tasks = []
+    for i, value in enumerate(FORMULAS + HONEST, start=1):
+        title = json.dumps(value.replace("\n", " ").replace("\t", " "), ensure_ascii=False)
+        note = json.dumps(value, ensure_ascii=False)
+        tasks.append(f"  - id: {i}\n    title: {title}\n    group: do-thi\n    lead: phong-qldt\n"
+                     f"    deadline: 2021-06-30\n    reports:\n      - {{date: 2021-03-01, status: in_progress, "
+                     f"progress: 10, note: {note}}}\n")
+    path = tmp_path / "tasks.yaml"
+    path.write_text(head + "tasks:\n" + "".join(tasks), encoding="utf-8")
+    return path
+
+
+def _open_in_libreoffice(csv_files: list[Path], separator: int, out: Path) -> list[tuple[str, bool]]:
+    """Every cell LibreOffice makes of the files opened with ``separator``: (text, is a formula)."""
+    import subprocess
+    import xml.etree.ElementTree as ET
+
+    out.mkdir()
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{out}/profile", "--headless", "--norestore",
+                    f"--infilter=CSV:{separator},34,76,1", "--convert-to", "fods", "--outdir", str(out),
+                    *map(str, csv_files)], check=True, capture_output=True, timeout=300)
+    table = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+    cells = []
+    for f in csv_files:
+        root = ET.parse(out / (f.stem + ".fods")).getroot()
+        for cell in root.iter(table + "table-cell"):
+            text = "\n".join("".join(p.itertext()) for p in cell if p.tag.endswith("}p"))
+            cells.append((text, cell.get(table + "formula") is not None))
+    return cells
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is needed to open the CSV files")
+def test_no_csv_cell_becomes_a_formula_whatever_the_separator(tmp_path):
+    from generator.derive import derive
+    from generator.render import data
+    from tests.conftest import validate_path
+
+    result = validate_path(_csv_register(tmp_path))
+    assert result.ok, result.problems
+    files = data.write(result.register, derive(result.register, result.as_of.date), tmp_path / "tasks.yaml",
+                       tmp_path / "data")[:2]
+    for separator in (44, 59, 9):  # , ; tab
+        cells = _open_in_libreoffice(files, separator, tmp_path / f"opened-{separator}")
+        assert [text for text, formula in cells if formula] == []
+        if separator == 44:
+            texts = {text for text, _ in cells}
+            assert {"'=1+1", "safe;'=SUM(40+2);end", "x\n'=2+2"} <= texts  # shown, with the guard visible
+            assert set(HONEST) <= texts  # text no spreadsheet runs is left as written
