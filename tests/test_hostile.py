@@ -9,12 +9,15 @@ from __future__ import annotations
 import random
 import re
 import resource
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from generator.cli import main
 from tests.conftest import REGISTERS, ROOT
 
 SMALL = (REGISTERS / "valid" / "small.yaml").read_text(encoding="utf-8")
@@ -157,3 +160,78 @@ def test_diff_output_is_safe_in_a_terminal(tmp_path):
     for extra in ([], ["--markdown"]):
         proc = _run_cli(["diff", "old.yaml", "new.yaml", *extra], tmp_path)
         _assert_safe_output(proc)
+
+
+# --- content pages and --out (issue 18, items 6, 8, 12) -------------------------------------------------
+
+def _project(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "tasks.yaml").write_text(SMALL, encoding="utf-8")
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copytree(ROOT / "content", project / "content")
+    (project / ".git").mkdir()
+    (project / ".git" / "config").write_text("[http]\n\textraheader = AUTHORIZATION: basic c2VjcmV0\n")
+    return project
+
+
+def _build(project: Path, out: Path) -> str | None:
+    """Build ``project``; the build error's message, or None when it succeeded."""
+    from generator.build import BuildError, BuildOptions, build
+    from generator.cli import valid_register
+    from generator.derive import derive
+
+    result = valid_register(str(project / "tasks.yaml"), None)
+    try:
+        build(result.register, derive(result.register, result.as_of.date),
+              BuildOptions(project / "tasks.yaml", out, project=project, cache=project / ".cache"))
+    except BuildError as exc:
+        return str(exc)
+    return None
+
+
+@pytest.mark.parametrize("target", ["/etc/passwd", "../.git/config", "loop.md", "/etc"])
+def test_a_symlink_in_content_is_refused(tmp_path, target):
+    project = _project(tmp_path)
+    (project / "content" / "loop.md").symlink_to(target)
+    message = _build(project, tmp_path / "site")
+    assert message is not None and "content/loop.md" in message and "symlink" in message
+    assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("page, generated", [("tasks/999/index.md", "tasks/"), ("index.md", "index.md"),
+                                             ("tasks/1/index.md", "tasks/1/index.md"), ("README.md", "index.md"),
+                                             ("assets/tables.js", "assets/")])
+def test_a_hand_written_page_cannot_take_a_generated_path(tmp_path, page, generated):
+    project = _project(tmp_path)
+    (project / "content" / page).parent.mkdir(parents=True, exist_ok=True)
+    (project / "content" / page).write_text("# Nhiệm vụ giả mạo\n", encoding="utf-8")
+    message = _build(project, tmp_path / "site")
+    assert message is not None and f"content/{page}" in message and f"({generated})" in message
+    assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("where", ["site_templates/assets/out", "site_templates", "content/site", "generator/x", "."])
+def test_out_inside_or_over_the_sources_is_refused_quickly(where, capsys):
+    started = time.monotonic()
+    assert main(["build", "--register", str(ROOT / "tasks.yaml"), "--out", str(ROOT / where)]) == 1
+    assert time.monotonic() - started < 60
+    err = capsys.readouterr().err
+    assert "--out" in err and "Traceback" not in err
+    assert not list((ROOT / "site_templates").rglob(".out-build-*"))
+
+
+def test_a_folder_with_a_copied_marker_is_not_replaced(tmp_path):
+    from generator.build import MARKER
+
+    project = _project(tmp_path)
+    site = tmp_path / "site"
+    assert _build(project, site) is None
+    assert _build(project, site) is None  # our own site is replaced
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (documents / "report.docx").write_bytes(b"keep me")
+    shutil.copy(site / MARKER, documents / MARKER)
+    message = _build(project, documents)
+    assert message is not None and MARKER in message
+    assert (documents / "report.docx").read_bytes() == b"keep me"
