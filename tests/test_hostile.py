@@ -235,3 +235,71 @@ def test_a_folder_with_a_copied_marker_is_not_replaced(tmp_path):
     message = _build(project, documents)
     assert message is not None and MARKER in message
     assert (documents / "report.docx").read_bytes() == b"keep me"
+
+
+# --- bounded renderers (issue 18, item 4) ----------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["![" * 10_000, "[a](" * 5_000, "![a" * 6_000, "[" * 20_000])
+def test_markdown_of_pathological_text_is_fast(text):
+    from generator.render.text import markdown_to_html
+
+    started = time.process_time()
+    html = markdown_to_html(text)
+    assert time.process_time() - started < 0.5
+    assert "<script" not in html and text[:40] in html
+
+
+def test_a_long_group_name_is_fitted_to_its_chart_label_quickly():
+    from generator.render.chart_kinds import fit, text_width
+
+    started = time.process_time()
+    label = fit("Đô thị và hạ tầng " * 1200, 13, 280)
+    assert time.process_time() - started < 0.1
+    assert label.endswith("…") and text_width(label, 13) <= 280
+
+
+def test_carriage_returns_cannot_open_markup_in_a_title():
+    from generator.render.text import escape_markdown, markdown_to_html
+
+    for title in ("a\r# giả mạo", "a\r\n```", "a\u2028- mục", "a\x85<b>"):
+        html = markdown_to_html(f"# {escape_markdown(title)}")
+        assert html.count("<p>") == 1 and "<pre" not in html and "<ul" not in html and "<b>" not in html
+
+
+# --- commit text in the feed and the change log (issue 18, item 7) ----------------------------------------
+
+def test_commit_subjects_cannot_break_the_feed_or_bloat_it(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    from generator.build import BuildOptions, build
+    from generator.cli import valid_register
+    from generator.derive import derive
+
+    project = _project(tmp_path)
+    shutil.rmtree(project / ".git")
+    env = {"GIT_AUTHOR_NAME": "a", "GIT_AUTHOR_EMAIL": "a@b.vn", "GIT_COMMITTER_NAME": "a",
+           "GIT_COMMITTER_EMAIL": "a@b.vn", "PATH": "/usr/bin:/bin"}
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(project), *args], check=True, capture_output=True, env=env)
+
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-qm", "Sổ nhiệm vụ ban đầu")
+    register = project / "tasks.yaml"
+    for i, message in enumerate(["Dời hạn \x01\x1b[31m ]]> <x>", "Báo cáo " + "rất dài " * 250_000]):
+        register.write_text(register.read_text(encoding="utf-8").replace(
+            "deadline: 2021-03-31" if i == 0 else "deadline: 2021-07-31",
+            "deadline: 2021-07-31" if i == 0 else "deadline: 2021-08-31"), encoding="utf-8")
+        (tmp_path / "message").write_text(message, encoding="utf-8")
+        git("commit", "-qa", "-F", str(tmp_path / "message"))
+    result = valid_register(str(register), None)
+    build(result.register, derive(result.register, result.as_of.date),
+          BuildOptions(register, tmp_path / "site", project=project, cache=project / ".cache"))
+    feed = tmp_path / "site" / "feed.xml"
+    assert feed.stat().st_size < 200_000
+    summaries = [e.text or "" for e in ET.parse(feed).getroot().iter("{http://www.w3.org/2005/Atom}summary")]
+    assert any(s.startswith("Dời hạn") for s in summaries) and any(s.startswith("Báo cáo rất dài") for s in summaries)
+    assert max(len(s) for s in summaries) <= 200
+    log = (tmp_path / "site" / "changes" / "index.html").read_text(encoding="utf-8")
+    assert len(log) < 200_000 and "\x1b" not in log and "\x01" not in log

@@ -126,3 +126,15 @@ def slugify(value: str, separator: str) -> str:
 
     slug = make(case="lower")(value, separator).lstrip("_")
     return slug if slug and slug not in RESERVED_IDS else f"h-{slug}".rstrip("-")
+
+
+# --- text from commits --------------------------------------------------------------------------------
+MAX_SUBJECT = 200  # characters of a commit subject shown in the change log and the feed
+_NOT_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]+")
+
+
+def commit_subject(subject: str) -> str:
+    """A commit's subject as a reader sees it: its first line only, control characters made spaces,
+    at most ``MAX_SUBJECT`` characters (a 2 MB message must not make a 100 MB feed)."""
+    line = " ".join(_NOT_TEXT.sub(" ", subject[:MAX_SUBJECT * 4].split("\n", 1)[0]).split())
+    return line if len(line) <= MAX_SUBJECT else line[:MAX_SUBJECT - 1].rstrip() + "…"
