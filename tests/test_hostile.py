@@ -303,3 +303,17 @@ def test_commit_subjects_cannot_break_the_feed_or_bloat_it(tmp_path):
     assert max(len(s) for s in summaries) <= 200
     log = (tmp_path / "site" / "changes" / "index.html").read_text(encoding="utf-8")
     assert len(log) < 200_000 and "\x1b" not in log and "\x01" not in log
+
+
+def test_the_editors_guide_states_the_limits_the_validator_applies():
+    from generator import schema
+
+    guide = (ROOT / "content" / "editors.md").read_text(encoding="utf-8")
+    section = guide.split("## Giới hạn", 1)[1].split("\n## ", 1)[0]
+    vi = lambda n: f"{n:,}".replace(",", ".")  # noqa: E731 - Vietnamese thousands
+    for figure in (schema.MAX_NAME, schema.MAX_TITLE, schema.MAX_TEXT, schema.MAX_ID, schema.MAX_TASK_ID,
+                   schema.MAX_ADDRESS):
+        assert vi(figure) in section, figure
+    assert "từ {} đến {}".format(*schema.YEARS) in section
+    limits = {name: f.shape.limit for name, f in schema.REGISTER.fields.items() if hasattr(f.shape, "limit")}
+    assert " / ".join(vi(limits[k]) for k in ("blocs", "groups", "agencies", "tasks")) in section
