@@ -30,7 +30,6 @@ import json
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -45,29 +44,13 @@ TASK_TABLE = re.compile(r'<div class="table-wrap">\s*<table class="task-table".*
 
 def apply(patches: set[str], register_path: Path) -> None:
     """Monkeypatch this process (the build step) with the imitated fixes."""
-    from generator import history, i18n
+    from generator import i18n
     from generator.render import charts, pages
 
     if "number" in patches:
         i18n.number = functools.lru_cache(maxsize=None)(i18n.number)
-    if "history" in patches:
-        original_registers = history._registers
-        blob = subprocess.run(["git", "-C", str(register_path.parent), "hash-object", register_path.name],
-                              capture_output=True, text=True, check=True).stdout.strip()
-
-        def registers(repo, blobs, cache_dir):  # type: ignore[no-untyped-def]
-            found = original_registers(repo, [b for b in blobs if b != blob], cache_dir)
-            found[blob] = CURRENT["register"]
-            if cache_dir and blob in blobs:  # cached as the next build's previous version, as history.py does
-                import pickle
-
-                cache_dir.mkdir(parents=True, exist_ok=True)
-                path = cache_dir / f"{blob}.v{history.CACHE_VERSION}.pickle"
-                if not path.exists():
-                    path.write_bytes(pickle.dumps(found[blob]))
-            return found
-
-        history._registers = registers
+    # "history": history.py itself reuses the register just validated for the working blob (and caches
+    # each comparison by blob pair), so there is nothing left to imitate.
     if "mdfast" in patches:
         import html
 

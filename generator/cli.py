@@ -188,21 +188,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    import subprocess
+    from pathlib import Path
 
-    from . import diff
+    from . import diff, gitrepo
     from .load import load_bytes
     from .render.pages import environment
 
+    if args.since and args.old and args.new == "tasks.yaml":  # diff --since REV FILE: the one file is the new one
+        args.old, args.new = None, args.old
     if bool(args.old) == bool(args.since):
         print("diff: give OLD NEW, or --since REV", file=sys.stderr)
         return EXIT_USAGE
     if args.since:
-        shown = subprocess.run(["git", "show", f"{args.since}:./{args.new}"], capture_output=True)
-        if shown.returncode != 0:
-            say(shown.stderr.decode("utf-8", "replace").strip(), err=True, multiline=True)
+        shown, why = gitrepo.show(Path(args.new), args.since)
+        if shown is None:
+            say(why, err=True, multiline=True)
             return EXIT_USAGE
-        checked = validate(load_bytes(shown.stdout, f"{args.since}:{args.new}"), None)
+        checked = validate(load_bytes(shown, f"{args.since}:{args.new}"), None)
         print_problems(checked.problems, f"{args.since}:{args.new}", checked.language)
         old: Result | int = checked if checked.ok else EXIT_INVALID
     else:

@@ -7,6 +7,7 @@ must never let pass quietly.
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 from dataclasses import dataclass
 from itertools import zip_longest
 
@@ -75,8 +76,9 @@ def task_changes(a: Task, b: Task, old: Register, new: Register) -> list[Change]
     out = []
     if a.deadline != b.deadline:
         out.append(Change("deadline_moved", b.id, b.title, a.deadline.isoformat(), b.deadline.isoformat()))
-    if latest_status(a) != latest_status(b):
-        out.append(Change("status_changed", b.id, b.title, latest_status(a), latest_status(b)))
+    status_a, status_b = latest_status(a), latest_status(b)
+    if status_a != status_b:
+        out.append(Change("status_changed", b.id, b.title, status_a, status_b))
     out += report_changes(a, b)
     if a.lead != b.lead:
         out.append(Change("lead_changed", b.id, b.title, _agency(old, a.lead), _agency(new, b.lead)))
@@ -95,17 +97,15 @@ def report_changes(a: Task, b: Task) -> list[Change]:
     A report at a new date (or one more on a date) is news; a report whose
     figures or words differ from the one it is matched with is a correction,
     and says what it was. Inserting or reordering reports of one date is not
-    taken for a correction.
+    taken for a correction. The cost is linear in the number of reports.
     """
     changes = []
-    for day in sorted({r.date for r in a.reports} | {r.date for r in b.reports}):
-        olds = [r for r in a.reports if r.date == day]
-        news = [r for r in b.reports if r.date == day]
-        for r in list(news):
-            twin = next((o for o in olds if _content(o) == _content(r)), None)
-            if twin is not None:
-                olds.remove(twin)
-                news.remove(r)
+    before, after = _by_date(a.reports), _by_date(b.reports)
+    for day in sorted(before.keys() | after.keys()):
+        olds, news = before.get(day, []), after.get(day, [])
+        if len(olds) == len(news) and all(_content(o) == _content(n) for o, n in zip(olds, news)):
+            continue  # unchanged: the common case, told without matching
+        olds, news = _unmatched(olds, news)
         iso = day.isoformat()
         for old, new in zip_longest(olds, news):
             if old is None:
@@ -116,6 +116,29 @@ def report_changes(a: Task, b: Task) -> list[Change]:
                 changes.append(Change("report_changed", b.id, b.title, report_state(a, old), report_state(b, new),
                                       date=iso))
     return changes
+
+
+def _by_date(reports: tuple[Report, ...]) -> dict[dt.date, list[Report]]:
+    grouped: dict[dt.date, list[Report]] = {}
+    for r in reports:
+        grouped.setdefault(r.date, []).append(r)
+    return grouped
+
+
+def _unmatched(olds: list[Report], news: list[Report]) -> tuple[list[Report], list[Report]]:
+    """Each new report takes the first old one with the same content; what is left, in order, on each side."""
+    waiting: dict[tuple[object, ...], deque[int]] = {}
+    for i, o in enumerate(olds):
+        waiting.setdefault(_content(o), deque()).append(i)
+    taken: set[int] = set()
+    left = []
+    for r in news:
+        twins = waiting.get(_content(r))
+        if twins:
+            taken.add(twins.popleft())
+        else:
+            left.append(r)
+    return [o for i, o in enumerate(olds) if i not in taken], left
 
 
 def _content(r: Report) -> tuple[object, ...]:

@@ -594,7 +594,7 @@ TASK = Record({
     "deadline": _f(Date(), "Thời gian hoàn thành (bắt buộc)", "Deadline (required)", True),
     "measure": _f(MEASURE, "Chỉ tiêu định lượng", "Numeric target"),
     "links": _f(ListOf(LINK), "Tài liệu, minh chứng", "Evidence links"),
-    "reports": _f(ListOf(REPORT, limit=1000), "Các lần báo cáo tiến độ", "Progress reports"),
+    "reports": _f(ListOf(REPORT, limit=100_000), "Các lần báo cáo tiến độ", "Progress reports"),
 }, label="id")
 
 REGISTER = Record({

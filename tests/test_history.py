@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import history
+from generator import gitrepo, history
 from generator.cli import main
 from tests.conftest import REGISTERS, ROOT
 
@@ -75,11 +75,13 @@ def test_history_lists_commits_that_touched_the_register(repo):
 
 def test_blobs_are_read_once_then_cached(repo, tmp_path, monkeypatch):
     reads = []
-    real = history.read_blobs
-    monkeypatch.setattr(history, "read_blobs", lambda r, blobs: reads.append(len(blobs)) or real(r, blobs))
+    real = gitrepo.BlobReader.read
+    monkeypatch.setattr(gitrepo.BlobReader, "read", lambda self, blob: reads.append(blob) or real(self, blob))
     history.load_history(repo / "tasks.yaml", tmp_path / "cache")
+    assert len(reads) == len(set(reads)) == 4
+    reads.clear()
     history.load_history(repo / "tasks.yaml", tmp_path / "cache")
-    assert reads == [4, 0]
+    assert reads == []
 
 
 def test_site_shows_the_change_log_and_the_moved_deadline(repo, tmp_path):
@@ -242,3 +244,201 @@ def test_a_change_in_a_figure_beyond_one_decimal_is_still_told(tmp_path, capsys)
     text = SMALL.read_text(encoding="utf-8")
     out = _diff_output(tmp_path, capsys, text, text.replace("progress: 30}", "progress: 30.04}"))
     assert "từ \"Đang thực hiện, 30%\" thành \"Đang thực hiện, 30,04%\"" in out
+
+
+# --- History is exact: the first-parent line of the published branch -------------------------------------------
+
+def commit_at(repo: Path, message: str, date: str, *args: str) -> str:
+    """Commit everything staged or tracked with ``date`` as both author and committer date; its sha."""
+    env = {"GIT_AUTHOR_NAME": "Cán bộ", "GIT_AUTHOR_EMAIL": "a@b.vn", "GIT_COMMITTER_NAME": "Cán bộ",
+           "GIT_COMMITTER_EMAIL": "a@b.vn", "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date,
+           "PATH": "/usr/bin:/bin"}
+    subprocess.run(["git", "-C", str(repo), *(args or ("commit", "-qam", message))], check=True,
+                   capture_output=True, env=env)
+    return subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def edit(register: Path, old: str, new: str) -> None:
+    text = register.read_text(encoding="utf-8")
+    assert old in text
+    register.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+MAY_REPORT = ("progress: 60, proposals: Đề nghị bổ sung vốn.}",
+              "progress: 60, proposals: Đề nghị bổ sung vốn.}\n      - {date: 2021-05-30, status: in_progress, progress: 70}")
+MOVE = ("deadline: 2021-03-31", "deadline: 2021-07-31")
+
+
+@pytest.fixture
+def merged(tmp_path) -> tuple[Path, dict[str, str]]:
+    """A branch adds a report while main moves a deadline; the branch's commit is dated after main's."""
+    project = tmp_path / "merged"
+    project.mkdir()
+    register = project / "tasks.yaml"
+    shutil.copy(SMALL, register)
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", ".")
+    shas = {"base": commit_at(project, "Sổ ban đầu", "2021-06-01T09:00:00+07:00")}
+    git(project, "checkout", "-qb", "bao-cao")
+    edit(register, *MAY_REPORT)
+    shas["branch"] = commit_at(project, "Báo cáo tháng 5", "2021-06-03T09:00:00+07:00")
+    git(project, "checkout", "-q", "main")
+    edit(register, *MOVE)
+    shas["main"] = commit_at(project, "Dời hạn nhiệm vụ 4", "2021-06-02T09:00:00+07:00")
+    shas["merge"] = commit_at(project, "", "2021-06-04T09:00:00+07:00",
+                              "merge", "-q", "--no-ff", "-m", "Gộp nhánh báo cáo", "bao-cao")
+    return project, shas
+
+
+def test_a_merged_branch_is_told_at_the_merge_and_the_deadline_moved_once(merged):
+    project, shas = merged
+    found = history.load_history(project / "tasks.yaml")
+    told = [(r.commit.sha, [(c.kind, c.task) for c in r.changes]) for r in found.revisions]
+    assert told == [(shas["merge"], [("report_added", 4)]), (shas["main"], [("deadline_moved", 4)]),
+                    (shas["base"], [])]
+    moves = found.deadline_moves(4)
+    assert [(commit.sha, c.old, c.new) for commit, c in moves] == [(shas["main"], "2021-03-31", "2021-07-31")]
+    assert [r.commit.date.date().isoformat() for r in found.revisions] == ["2021-06-04", "2021-06-02", "2021-06-01"]
+
+
+def test_the_change_log_page_shows_one_move_by_main_and_the_report_at_the_merge(merged, tmp_path):
+    project, shas = merged
+    out = tmp_path / "site"
+    assert main(["build", "--register", str(project / "tasks.yaml"), "--out", str(out),
+                 "--cache", str(tmp_path / "cache")]) == 0
+    log = (out / "changes" / "index.html").read_text(encoding="utf-8")
+    assert log.count("thời hạn được dời") == 1 and "từ 31/03/2021 sang 31/07/2021" in log
+    merge = log[log.index(f'id="commit-{shas["merge"][:12]}"'):log.index(f'id="commit-{shas["main"][:12]}"')]
+    assert "Gộp nhánh báo cáo" in merge and "báo cáo mới ngày 30/05/2021" in merge and "04/06/2021" in merge
+    assert shas["branch"][:12] not in log and "bị xóa" not in log
+
+
+def test_a_change_made_inside_a_merge_commit_appears(merged):
+    project, _ = merged
+    register = project / "tasks.yaml"
+    git(project, "checkout", "-qb", "khac")
+    (project / "README.md").write_text("ghi chú", encoding="utf-8")
+    git(project, "add", "README.md")
+    commit_at(project, "Ghi chú", "2021-06-05T09:00:00+07:00")
+    git(project, "checkout", "-q", "main")
+    git(project, "merge", "-q", "--no-ff", "--no-commit", "khac")
+    edit(register, "deadline: 2021-07-31", "deadline: 2021-09-30")
+    git(project, "add", "tasks.yaml")
+    sha = commit_at(project, "Gộp nhánh khác", "2021-06-06T09:00:00+07:00", "commit", "-qm", "Gộp nhánh khác")
+    found = history.load_history(register)
+    assert found.revisions[0].commit.sha == sha
+    assert [(c.kind, c.old, c.new) for c in found.revisions[0].changes] == [
+        ("deadline_moved", "2021-07-31", "2021-09-30")]
+    assert [(c.old, c.new) for _, c in found.deadline_moves(4)] == [("2021-03-31", "2021-07-31"),
+                                                                   ("2021-07-31", "2021-09-30")]
+
+
+def test_back_dated_and_future_dated_commits_keep_their_place_and_a_sane_date(tmp_path):
+    project = tmp_path / "clocks"
+    project.mkdir()
+    register = project / "tasks.yaml"
+    shutil.copy(SMALL, register)
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", ".")
+    commit_at(project, "Sổ ban đầu", "2021-06-01T09:00:00+07:00")
+    edit(register, *MOVE)
+    commit_at(project, "Đồng hồ chậm", "2019-01-01T09:00:00+07:00")  # back-dated on main itself
+    git(project, "checkout", "-qb", "nhanh")
+    edit(register, *MAY_REPORT)
+    commit_at(project, "Nhánh lùi ngày", "2018-03-01T09:00:00+07:00")  # back-dated on a branch
+    git(project, "checkout", "-q", "main")
+    commit_at(project, "", "2021-06-10T09:00:00+07:00", "merge", "-q", "--no-ff", "-m", "Gộp nhánh", "nhanh")
+    edit(register, "title: Thảm nhựa thí điểm", "title: Thảm nhựa")
+    commit_at(project, "Đồng hồ nhanh", "2031-01-01T09:00:00+07:00")  # future-dated
+    edit(register, "deadline: 2021-07-31", "deadline: 2021-08-31")
+    commit_at(project, "Dời hạn lần hai", "2021-06-20T09:00:00+07:00")
+    found = history.load_history(register)
+    told = [(r.commit.subject, r.commit.date.date().isoformat(), [c.kind for c in r.changes])
+            for r in found.revisions]
+    assert told == [("Dời hạn lần hai", "2021-06-20", ["deadline_moved"]),
+                    ("Đồng hồ nhanh", "2021-06-20", ["title_changed"]),
+                    ("Gộp nhánh", "2021-06-10", ["report_added"]),
+                    ("Đồng hồ chậm", "2021-06-01", ["deadline_moved"]),
+                    ("Sổ ban đầu", "2021-06-01", [])]
+
+
+def test_a_committers_time_zone_does_not_move_a_change_to_another_day(tmp_path):
+    project = tmp_path / "zones"
+    project.mkdir()
+    register = project / "tasks.yaml"
+    shutil.copy(SMALL, register)
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", ".")
+    commit_at(project, "Sổ ban đầu", "2021-06-01T09:00:00+07:00")
+    edit(register, *MOVE)
+    commit_at(project, "Từ Baker", "2021-06-01T23:30:00-12:00")  # 2 June, 18:30 in Hà Nội
+    edit(register, *MAY_REPORT)
+    commit_at(project, "Từ Kiribati", "2021-06-03T02:00:00+14:00")  # 2 June, 19:00 in Hà Nội
+    found = history.load_history(register)
+    assert [(r.commit.subject, r.commit.date.strftime("%Y-%m-%d %H:%M")) for r in found.revisions] == [
+        ("Từ Kiribati", "2021-06-02 19:00"), ("Từ Baker", "2021-06-02 18:30"), ("Sổ ban đầu", "2021-06-01 09:00")]
+
+
+def test_a_register_with_a_vietnamese_file_name_has_its_history(tmp_path, capsys, monkeypatch):
+    project = tmp_path / "dự án"
+    project.mkdir()
+    register = project / "sổ nhiệm vụ.yaml"
+    shutil.copy(SMALL, register)
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", ".")
+    commit_at(project, "Sổ ban đầu", "2021-06-01T09:00:00+07:00")
+    edit(register, *MOVE)
+    commit_at(project, "Dời hạn", "2021-06-02T09:00:00+07:00")
+    found = history.load_history(register)
+    assert found.available and [(c.old, c.new) for _, c in found.deadline_moves(4)] == [("2021-03-31", "2021-07-31")]
+    monkeypatch.chdir(project)
+    assert main(["diff", "--since", "HEAD~1", "sổ nhiệm vụ.yaml"]) == 0
+    assert "từ 31/03/2021 sang 31/07/2021" in capsys.readouterr().out
+
+
+def test_git_runs_only_in_the_git_module():
+    """#12: git access lives in one module."""
+    runs = [p.relative_to(ROOT).as_posix() for p in (ROOT / "generator").rglob("*.py")
+            if "subprocess" in p.read_text(encoding="utf-8") and p.name != "gitrepo.py"]
+    assert runs == []
+
+
+def test_diff_since_refuses_a_revision_that_looks_like_an_option(repo, capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(repo)
+    assert main(["diff", f"--since=--output={tmp_path / 'x'}"]) == 2
+    assert not (tmp_path / "x").exists()
+
+
+def test_the_history_cache_is_keyed_by_its_code_and_pruned_of_what_a_build_did_not_use(repo, tmp_path, monkeypatch):
+    assert {"history", "gitrepo", "diff", "derive", "model", "load", "validate", "schema"} <= set(
+        history.code_modules())
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    stale = cache / "0123abcd.v1.pickle"  # an entry of older code
+    stale.write_bytes(b"old")
+    history.load_history(repo / "tasks.yaml", cache)
+    first = set(cache.rglob("*.pickle"))
+    assert first and not stale.exists()
+    reads = []
+    real = gitrepo.BlobReader.read
+    monkeypatch.setattr(gitrepo.BlobReader, "read", lambda self, blob: reads.append(blob) or real(self, blob))
+    monkeypatch.setattr(history, "code_key", lambda: "changed code")
+    found = history.load_history(repo / "tasks.yaml", cache)
+    assert len(reads) == 4 and [c.kind for _, c in found.for_task(4)] == ["deadline_moved", "report_added"]
+    assert not first & set(cache.rglob("*.pickle"))  # what the old code computed is gone
+
+
+def test_a_new_commit_costs_one_parse_even_after_a_commit_that_changed_no_task(repo, tmp_path, monkeypatch):
+    register = repo / "tasks.yaml"
+    edit(register, "title: Kết luận số 55", "title: Kết luận số 55 (sửa tên)")
+    git(repo, "commit", "-qam", "Sửa tên sổ")
+    history.load_history(register, tmp_path / "cache")
+    edit(register, "deadline: 2021-06-15", "deadline: 2021-08-15")
+    git(repo, "commit", "-qam", "Dời hạn nhiệm vụ 7")
+    reads = []
+    real = gitrepo.BlobReader.read
+    monkeypatch.setattr(gitrepo.BlobReader, "read", lambda self, blob: reads.append(blob) or real(self, blob))
+    found = history.load_history(register, tmp_path / "cache")
+    assert len(reads) == 1  # only the new version: the one before it stayed parsed in the cache
+    assert [(c.kind, c.task) for c in found.revisions[0].changes] == [("deadline_moved", 7)]
