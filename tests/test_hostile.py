@@ -104,7 +104,9 @@ def test_hostile_file_is_refused_cleanly(name, tmp_path):
     path = tmp_path / "tasks.yaml"
     path.write_bytes(content)
     proc, err, elapsed = _validate_in_child(path)
-    if elapsed >= 2.0:  # CPU time swells when other processes share the core: the better of two runs
+    for _ in range(2):  # CPU time swells when other processes share the core: the best of up to three runs
+        if elapsed < 2.0:
+            break
         proc, err, elapsed = min((proc, err, elapsed), _validate_in_child(path), key=lambda run: run[2])
     assert proc.returncode == 1, err[-2000:]
     assert "Traceback" not in err and "internal error" not in err
