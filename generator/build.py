@@ -68,16 +68,18 @@ class BuildReport:
 # Folders of the project that hold its sources: a site is never written inside one (the build would
 # copy itself into itself, or overwrite what it is made from) nor over a folder that holds one.
 SOURCE_FOLDERS = ("content", "generator", "site_templates", "schema", "tests", "tools", "benchmarks", ".git",
-                  ".github", ".cache")
+                  ".github")
+CACHE_FOLDERS = ("site-builder", "charts", "history")  # the preview may live in the cache, not in these
 
 
 def check_out_dir(out: Path, project: Path, cache: Path | None = None, lang: str = "vi") -> None:
     """Refuse to replace anything that is not a site we built (or an empty folder), and to write the
     site inside the project's sources or over a folder that holds them."""
     out = out.resolve()
-    sources = [(project / name).resolve() for name in SOURCE_FOLDERS]
-    sources += [pages.TEMPLATES.resolve(), Path(__file__).resolve().parent, (cache or project / ".cache").resolve()]
-    for source in [project.resolve(), Path.home().resolve(), *sources]:
+    cache = (cache or project / ".cache").resolve()
+    sources = [(project / name).resolve() for name in SOURCE_FOLDERS] + [cache / name for name in CACHE_FOLDERS]
+    sources += [pages.TEMPLATES.resolve(), Path(__file__).resolve().parent]
+    for source in [project.resolve(), Path.home().resolve(), cache, *sources]:
         if out == source or out in source.parents:
             raise BuildError(i18n.t("cli.out_holds_sources", lang, out=out, source=source))
     for source in sources:
