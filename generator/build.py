@@ -20,13 +20,14 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 from pathlib import Path
 
 import yaml
 
+from . import address as site_address
 from . import history, i18n, incremental, palette
 from .derive import Figures, derive
 from .model import Register
@@ -53,6 +54,8 @@ class BuildOptions:
     cache: Path | None = None
     strict: bool = True
     progress: Progress | None = None
+    site_url: str | None = None  # --site-url; then SITE_URL in ``environ``, mkdocs.yml, the register
+    environ: Mapping[str, str] | None = None  # None: this process's environment
 
 
 @dataclass
@@ -63,6 +66,7 @@ class BuildReport:
     charts_reused: int = 0
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)
+    address: site_address.SiteAddress = site_address.SiteAddress(None, None)
 
 
 # Folders of the project that hold its sources: a site is never written inside one (the build would
@@ -110,6 +114,7 @@ def build(register: Register, figures: Figures, options: BuildOptions) -> BuildR
     options.out = options.out.resolve()
     lang = register.meta.language
     check_out_dir(options.out, options.project, options.cache, lang)
+    report.address = address = _address(register, options)
     options.out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{options.out.name}-build-", dir=options.out.parent))
     try:
@@ -118,14 +123,15 @@ def build(register: Register, figures: Figures, options: BuildOptions) -> BuildR
         hand_written = stage("copy", _copy_sources, options.project, docs, lang)
         cache = options.cache or options.project / ".cache"
         found = stage("history", history.load_history, options.register_path, cache / "history", register)
-        site = pages.Site(register, figures, lang, edit_base=_edit_base(register, options), history=found)
+        site = pages.Site(register, figures, lang, edit_base=_edit_base(register, options), history=found,
+                          site_url=address.url)
         stage("charts", _charts, site, docs, options, report)
         generated = stage("pages", pages.render, site, docs)
-        stage("data", data_files.write, register, figures, options.register_path, docs / "data")
-        stage("feed", feed.write, site, found, docs / "feed.xml")
+        stage("data", data_files.write, register, figures, options.register_path, docs / "data", address.url)
+        stage("feed", feed.write, site, found, docs / "feed.xml", address.url)
         _check_hand_written(hand_written, generated, docs, lang)
         with incremental.workspace(cache / "site-builder", staging) as ws:
-            staged = stage("mkdocs", _site_builder, ws, staging, docs, register, options)
+            staged = stage("mkdocs", _site_builder, ws, staging, docs, register, options, address.url)
             report.pages = sum(1 for name in staged if name.endswith(".md"))
             report.pages_rebuilt = len(ws.rebuilt)
         (staging / "site" / MARKER).write_text(_marker_text(staging / "site"), encoding="utf-8")
@@ -149,6 +155,14 @@ class _Stages:
         if self.progress is not None:
             self.progress.stage_done(name, self.report.stages[name])
         return result
+
+
+def _address(register: Register, options: BuildOptions) -> site_address.SiteAddress:
+    try:
+        return site_address.resolve(options.site_url, register.meta.site_url, options.project / "mkdocs.yml",
+                                    options.environ, register.meta.language)
+    except site_address.AddressError as exc:
+        raise BuildError(str(exc)) from exc
 
 
 def _copy_sources(project: Path, docs: Path, lang: str = "vi") -> list[str]:
@@ -231,11 +245,11 @@ def navigation(register: Register, docs: Path) -> list[dict[str, object]]:
 
 
 def _site_builder(ws: incremental.Workspace, staging: Path, docs: Path, register: Register,
-                  options: BuildOptions) -> list[str]:
+                  options: BuildOptions, site_url: str | None) -> list[str]:
     """MkDocs in the builder's workspace (rebuilding only what changed when it can), copied out to staging.
     Returns the staged files."""
     nav = navigation(register, docs)
-    config = _write_config(staging, ws, nav, register, options)
+    config = _write_config(staging, ws, nav, register, options, site_url)
     settings = config.read_text(encoding="utf-8") + (options.project / "mkdocs.yml").read_text(encoding="utf-8")
     entries = _nav_pages(nav)
     staged = incremental.staged_files(docs)
@@ -261,7 +275,7 @@ def _nav_pages(nav: list[object]) -> list[tuple[str, bool]]:
 
 
 def _write_config(staging: Path, ws: incremental.Workspace, nav: list[dict[str, object]], register: Register,
-                  options: BuildOptions) -> Path:
+                  options: BuildOptions, site_url: str | None) -> Path:
     """A config that inherits the project's ``mkdocs.yml`` and points it at the builder's workspace."""
     config = {
         "INHERIT": str((options.project / "mkdocs.yml").resolve()),
@@ -273,10 +287,11 @@ def _write_config(staging: Path, ws: incremental.Workspace, nav: list[dict[str, 
                   "custom_dir": str((pages.TEMPLATES / "overrides").resolve())},
         "extra_css": ["assets/palette.css", "assets/site.css"],
         "extra_javascript": ["assets/tables.js"],
-        "extra": {"feed_title": i18n.t("ui.feed.title", register.meta.language)},
+        "extra": {"feed_title": i18n.t("ui.feed.title", register.meta.language),
+                  "notfound": {k: i18n.t(f"ui.notfound.{k}", register.meta.language) for k in ("title", "text", "home")}},
+        # Always ours (checked), never one inherited unchecked from mkdocs.yml; empty = relative links.
+        "site_url": site_url or "",
     }
-    if register.meta.site_url:
-        config["site_url"] = register.meta.site_url
     path = staging / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path

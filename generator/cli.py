@@ -64,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--as-of", type=_date_arg, help="YYYY-MM-DD")
     build.add_argument("--max-mb", type=float, default=5, help="giới hạn cỡ tệp (MB) / file size limit")
     build.add_argument("--out", default="site")
+    build.add_argument("--site-url", metavar="URL",
+                       help="địa chỉ công khai, vd. https://ten.github.io/kho/ (mặc định: biến SITE_URL, mkdocs.yml, "
+                            "sổ nhiệm vụ) / the site's public address")
     build.add_argument("--cache", metavar="DIR",
                        help="thư mục lưu biểu đồ và lịch sử đã dựng (mặc định .cache/) / chart and history cache")
     changes = commands.add_parser("diff", help="những gì đã thay đổi / what changed between two registers")
@@ -169,12 +172,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     try:
         report = build(result.register, derive(result.register, result.as_of.date),
                        BuildOptions(Path(args.register), out, progress=progress,
-                                    cache=Path(args.cache) if args.cache else None))
+                                    cache=Path(args.cache) if args.cache else None, site_url=args.site_url))
     except BuildError as exc:
         say(i18n.t("cli.build_failed", lang, reason=str(exc)), err=True)
         return EXIT_INVALID
     finally:
         progress.finish()
+    say(report.address.describe(lang), err=not report.address.url)
     say(i18n.t("cli.built", lang, out=out, pages=report.pages, rebuilt=report.pages_rebuilt,
                  drawn=report.charts_drawn, reused=report.charts_reused, seconds=i18n.number(report.seconds, lang),
                  index=out / "index.html"))

@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 import math
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,7 +111,10 @@ class Text(Shape):
         return value
 
     def json_schema(self) -> dict[str, Any]:
-        return {"type": ["string", "number"], "minLength": 1, "maxLength": self.limit}
+        # An unquoted 2021 or true is text to the validator (it reads what was typed) and a number or a
+        # boolean to an editor reading YAML 1.2: all three are allowed; a string must hold a character.
+        return {"type": ["string", "number", "boolean"], "maxLength": self.limit,
+                "pattern": _text_pattern(self.multiline), "patternErrorMessage": SCHEMA_MESSAGES["text"]}
 
 
 class Markdown(Text):
@@ -161,15 +165,8 @@ class Date(Shape):
         return value
 
     def json_schema(self) -> dict[str, Any]:
-        return {
-            "anyOf": [
-                {"type": "string", "pattern": rf"^{_YEAR}-\d{{1,2}}-\d{{1,2}}$"},
-                {"type": "string", "pattern": rf"^\d{{1,2}}/\d{{1,2}}/{_YEAR}$"},
-            ]
-        }
-
-
-_YEAR = r"(?:19\d\d|2[01]\d\d|2200)"  # YEARS as a pattern, for the JSON Schema
+        return {"type": "string", "pattern": DATE_SCHEMA_PATTERN, "patternErrorMessage": SCHEMA_MESSAGES["date"],
+                "errorMessage": SCHEMA_MESSAGES["date"]}
 
 
 @dataclass
@@ -217,12 +214,17 @@ class Number(Shape):
         return None
 
     def json_schema(self) -> dict[str, Any]:
-        schema: dict[str, Any] = {"type": "integer" if self.integer else "number"}
+        # The largest finite double as the ceiling: .inf is refused, as the validator refuses it.
+        schema: dict[str, Any] = {"type": "integer" if self.integer else "number",
+                                  "maximum": self.maximum if self.maximum is not None else sys.float_info.max}
         if self.minimum is not None:
             schema["minimum"] = self.minimum
-        if self.maximum is not None:
-            schema["maximum"] = self.maximum
-        return schema
+        low = _fmt(self.minimum) if self.minimum is not None else "-∞"
+        high = _fmt(self.maximum) if self.maximum is not None else "∞"
+        message = SCHEMA_MESSAGES["integer" if self.integer else "number"].format(low=low, high=high)
+        # YAML 1.1 numbers (1_000, 1:30, 0b101) are numbers to the validator but text in YAML 1.2.
+        old_style = {"type": "string", "pattern": _YAML11_INT if self.integer else _YAML11_NUMBER}
+        return {"anyOf": [schema, old_style], "errorMessage": message}
 
 
 def _fmt(value: object) -> str:
@@ -247,7 +249,8 @@ class Enum(Shape):
         return INVALID
 
     def json_schema(self) -> dict[str, Any]:
-        return {"enum": list(self.choices)}
+        return {"enum": list(self.choices),
+                "errorMessage": SCHEMA_MESSAGES["choice"].format(choices=", ".join(self.choices))}
 
 
 class Ident(Shape):
@@ -260,7 +263,9 @@ class Ident(Shape):
         return check_id(scalar, ctx, name)
 
     def json_schema(self) -> dict[str, Any]:
-        return {"type": "string", "maxLength": MAX_ID, "pattern": ID_PATTERN.pattern}
+        # Unquoted, an id such as 2021, 1e-5 or yes is read by YAML 1.2 as a number or a boolean.
+        return {"type": ["string", "number", "boolean"], "minimum": 0, "maxLength": MAX_ID,
+                "pattern": _ID_SCHEMA_PATTERN, "patternErrorMessage": SCHEMA_MESSAGES["id"]}
 
 
 def check_id(scalar: Scalar, ctx: Ctx, name: str) -> Any:
@@ -314,7 +319,8 @@ class WebAddress(Text):
         return address
 
     def json_schema(self) -> dict[str, Any]:
-        return {"type": "string", "maxLength": MAX_ADDRESS, "pattern": r"^[hH][tT][tT][pP][sS]?://[^\s\"'<>@?#\\]+$"}
+        return {"type": "string", "maxLength": MAX_ADDRESS,
+                "pattern": r"""^[hH][tT][tT][pP][sS]?://[^\s"'<>@?#\\]+$"""}
 
 
 def web_address(value: str) -> tuple[str | None, str]:
@@ -402,7 +408,7 @@ class Url(Text):
         return value
 
     def json_schema(self) -> dict[str, Any]:
-        return {"type": "string", "pattern": r"^(https?://|mailto:)\S+$"}
+        return {"type": "string", "pattern": _URL_SCHEMA_PATTERN, "patternErrorMessage": SCHEMA_MESSAGES["url"]}
 
 
 @dataclass
@@ -424,7 +430,8 @@ class ListOf(Shape):
         return [v for v in values if v is not INVALID]
 
     def json_schema(self) -> dict[str, Any]:
-        return {"type": "array", "maxItems": self.limit, "items": self.item.json_schema()}
+        # Empty ("reports:" or "reports: []") is an empty list to the validator.
+        return {"type": ["array", "null"], "maxItems": self.limit, "items": self.item.json_schema()}
 
 
 @dataclass
@@ -457,7 +464,8 @@ class MapOf(Shape):
         return {
             "type": "object",
             "maxProperties": self.limit,
-            "propertyNames": {"pattern": ID_PATTERN.pattern, "maxLength": MAX_ID},
+            "propertyNames": {"pattern": _ID_SCHEMA_PATTERN, "maxLength": MAX_ID,
+                              "patternErrorMessage": SCHEMA_MESSAGES["id"]},
             "additionalProperties": self.value.json_schema(),
         }
 
@@ -477,6 +485,7 @@ class Record(Shape):
 
     fields: dict[str, Field] = field(default_factory=dict)
     label: str | None = None
+    snippets: tuple[dict[str, Any], ...] = ()  # offered by editors when a new record is started
     kind = "record"
 
     def check(self, node: Node, ctx: Ctx, name: str) -> Any:
@@ -515,15 +524,15 @@ class Record(Shape):
         return result
 
     def json_schema(self) -> dict[str, Any]:
-        return {
+        schema: dict[str, Any] = {
             "type": "object",
             "additionalProperties": False,
             "required": [k for k, f in self.fields.items() if f.required],
-            "properties": {
-                k: {**f.shape.json_schema(), "description": f.vi, "x-description-en": f.en}
-                for k, f in self.fields.items()
-            },
+            "properties": {k: _described(f) for k, f in self.fields.items()},
         }
+        if self.snippets:
+            schema["defaultSnippets"] = list(self.snippets)
+        return schema
 
 
 def _label_of(node: Node | None) -> int | None:
@@ -573,6 +582,13 @@ LINK = Record({
     "url": _f(Url(2000), "Địa chỉ http(s) hoặc mailto", "http(s) or mailto address", True),
 })
 
+REPORT_SNIPPET = {
+    "label": "Báo cáo mới",
+    "description": "Một lần báo cáo tiến độ: ngày, tình trạng, tiến độ và ghi chú.",
+    "body": {"date": "${1:2021-05-31}", "status": "${2:in_progress}", "progress": 50, "note": "${3:Kết quả, thuận lợi}",
+             "difficulties": "${4:Khó khăn, vướng mắc}", "proposals": "${5:Kiến nghị, đề xuất}"},
+}
+
 REPORT = Record({
     "date": _f(Date(), "Ngày báo cáo (bắt buộc)", "Report date (required)", True),
     "status": _f(Enum(STATUSES, "bad_status"), "Tình trạng: not_started | in_progress | paused | done | cancelled",
@@ -582,7 +598,7 @@ REPORT = Record({
     "note": _f(Markdown(), "Kết quả, thuận lợi", "What was done"),
     "difficulties": _f(Markdown(), "Khó khăn, vướng mắc", "Difficulties"),
     "proposals": _f(Markdown(), "Kiến nghị, đề xuất", "Proposals"),
-})
+}, snippets=(REPORT_SNIPPET,))
 
 TASK = Record({
     "id": _f(Number(1, MAX_TASK_ID, integer=True), "Số thứ tự nhiệm vụ (số nguyên dương, không trùng)", "Task number (unique positive integer)", True),
@@ -595,7 +611,12 @@ TASK = Record({
     "measure": _f(MEASURE, "Chỉ tiêu định lượng", "Numeric target"),
     "links": _f(ListOf(LINK), "Tài liệu, minh chứng", "Evidence links"),
     "reports": _f(ListOf(REPORT, limit=100_000), "Các lần báo cáo tiến độ", "Progress reports"),
-}, label="id")
+}, label="id", snippets=({
+    "label": "Nhiệm vụ mới",
+    "description": "Một nhiệm vụ với các trường bắt buộc; đổi số thứ tự cho không trùng.",
+    "body": {"id": 101, "title": "${1:Nội dung nhiệm vụ}", "group": "${2:ma-nhom}", "lead": "${3:ma-co-quan}",
+             "deadline": "${4:2021-12-31}", "reports": []},
+},))
 
 REGISTER = Record({
     "register": _f(REGISTER_META, "Thông tin chung của văn bản", "About the register", True),
@@ -606,8 +627,71 @@ REGISTER = Record({
 })
 
 
+# --- JSON Schema for editors (issue 13, h13-publish) -------------------------------------------
+# The schema must never refuse what ``validate`` accepts, read as an editor reads YAML (1.2: dates
+# are text, yes/no are text, true/false booleans), and should catch whatever JSON Schema can say.
+# Character classes are spelt out ([0-9], not \d): JavaScript and Python read \d differently.
+
+SCHEMA_MESSAGES = {
+    "text": "Không được để trống (hoặc chỉ có dấu cách), không chứa ký tự điều khiển; ghi chú nhiều dòng dùng khối '|'.",
+    "date": "Ngày không có thật hoặc sai dạng. Viết YYYY-MM-DD (2021-05-31) hoặc DD/MM/YYYY (31/05/2021).",
+    "integer": "Phải là số nguyên từ {low} đến {high}, không đặt trong ngoặc kép (vd. 12, không phải 12.0 hay \"12\").",
+    "number": "Phải là số từ {low} đến {high}, không đặt trong ngoặc kép; số thập phân dùng dấu chấm (87.7).",
+    "choice": "Chọn một trong: {choices}.",
+    "id": "Mã chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang, vd. phong-qldt.",
+    "url": "Địa chỉ phải bắt đầu bằng http://, https:// hoặc mailto: và không có dấu cách.",
+    "webaddress": "Địa chỉ trang web phải có dạng https://ten-mien.vn/duong-dan/: bắt đầu bằng https:// hoặc http://, "
+                  "không có dấu cách, dấu ngoặc kép, <, >, @, ? hay #.",
+}
+DATE_HINT = {"vi": "Dạng YYYY-MM-DD hoặc DD/MM/YYYY, vd. 2021-05-31 hoặc 31/05/2021.",
+             "en": "Written YYYY-MM-DD or DD/MM/YYYY, e.g. 2021-05-31 or 31/05/2021."}
+
+_WS = ("\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f"
+       "\\u205f\\u3000")  # what Python's strip() removes: the validator strips every value
+_SP = f"[{_WS}]*"
+_CONTROL_CLASS = "\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069"
+_ID_SCHEMA_PATTERN = f"^{_SP}[a-z0-9]+(?:-[a-z0-9]+)*{_SP}$"
+_URL_SCHEMA_PATTERN = f"^{_SP}(?=[^{_WS}]{{8}})(?:[hH][tT][tT][pP][sS]?://|[mM][aA][iI][lL][tT][oO]:)[^{_WS}]+{_SP}$"
+_YAML11_INT = "^(?=[^_:]*[_:]|[-+]?0b)[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])*)$"
+_YAML11_NUMBER = ("^(?=[^_:]*[_:]|[-+]?0b)[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|"
+                  "[0-9][0-9_]*(?::[0-5]?[0-9])*(?:\\.[0-9_]*)?(?:[eE][-+][0-9]+)?|\\.[0-9_]+(?:[eE][-+][0-9]+)?)$")
+
+
+def _text_pattern(multiline: bool) -> str:
+    """Something besides spaces, and no control character (tab and line breaks allowed in Markdown)."""
+    inner = _CONTROL_CLASS.replace("\\x00-\\x1f", "\\x00-\\x08\\x0b-\\x1f") if multiline else _CONTROL_CLASS
+    return f"^{_SP}(?=[^{_WS}])[^{inner}]*{_SP}$"
+
+
+def _date_pattern() -> str:
+    """Dates that exist, in either form the validator reads; month and day may have one digit."""
+    year = "(?!0000)[0-9]{4}"
+    leap = "(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
+    long_months, short_months = "(?:0?[13578]|1[02])", "(?:0?[469]|11)"
+    d31, d30, d28 = "(?:0?[1-9]|[12][0-9]|3[01])", "(?:0?[1-9]|[12][0-9]|30)", "(?:0?[1-9]|1[0-9]|2[0-8])"
+    month_day = f"{long_months}-{d31}|{short_months}-{d30}|0?2-{d28}"
+    day_month = f"{d31}/{long_months}|{d30}/{short_months}|{d28}/0?2"
+    iso = f"{year}-(?:{month_day})|{leap}-0?2-29"
+    vn = f"(?:{day_month})/{year}|29/0?2/{leap}"
+    return f"^{_SP}(?:{iso}|{vn}){_SP}$"
+
+
+DATE_SCHEMA_PATTERN = _date_pattern()
+
+
+def _described(f: Field) -> dict[str, Any]:
+    """A field's schema with its description; a date field says how to write it (shown on hover)."""
+    hint = isinstance(f.shape, Date)
+    vi = f"{f.vi}. {DATE_HINT['vi']}" if hint else f.vi
+    en = f"{f.en}. {DATE_HINT['en']}" if hint else f.en
+    schema = {**f.shape.json_schema(), "description": vi, "x-description-en": en}
+    if "pattern" in schema and "patternErrorMessage" not in schema:  # shapes that give none (web addresses)
+        schema["patternErrorMessage"] = SCHEMA_MESSAGES.get(type(f.shape).__name__.lower(), SCHEMA_MESSAGES["text"])
+    return schema
+
+
 def json_schema() -> dict[str, Any]:
-    """The register format as JSON Schema (draft 2020-12)."""
+    """The register format as JSON Schema (draft-07, as the YAML language server reads it)."""
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "title": "tasks.yaml",

@@ -35,3 +35,102 @@ def mutated(draw, lines: list[str]) -> str:
         if not lines:
             break
     return "\n".join(lines) + "\n"
+
+
+# --- valid registers, as an editor might write them (issue 13: the JSON Schema never cries wolf) ---
+
+import datetime as _dt  # noqa: E402
+
+import yaml as _yaml  # noqa: E402
+
+_ID = st.from_regex(r"[a-z0-9]{1,6}(-[a-z0-9]{1,4}){0,2}", fullmatch=True)
+_WORDS = st.text(st.characters(categories=["L", "N", "P", "S", "Zs"], exclude_characters="\x85\xa0\u1680\u2000"
+                               "\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"),
+                 min_size=1, max_size=30).filter(lambda s: s.strip() == s and s)
+_VIETNAMESE = st.sampled_from(["Phối hợp tổ chức hội nghị", "Thảm nhựa 3 tuyến phố", "Kè suối Nặm La",
+                               "Hỗ trợ 20 học sinh", "Đường nội bản Hùn 2,9 km", "yes", "no", "on", "2021",
+                               "87.7", "~ không rõ", "#1 ưu tiên", "- gạch đầu dòng", "=SUM(A1)", "'trích'"])
+_TEXT = st.one_of(_WORDS, _VIETNAMESE, st.integers(0, 10**6), st.booleans(),
+                  st.floats(0, 1000, allow_nan=False, allow_infinity=False))
+_MARKDOWN = st.one_of(_TEXT, st.sampled_from(["**Đã xong** 3 tuyến", "Dòng 1\n\nDòng 2\n", "- một\n- hai\n",
+                                              "[Báo cáo](https://sonla.gov.vn/bc)", "Tab\tở giữa"]))
+
+
+def _date_text(draw, day: _dt.date) -> str:
+    form = draw(st.sampled_from(["iso", "iso_short", "vn", "vn_short"]))
+    return {"iso": day.isoformat(), "iso_short": f"{day.year}-{day.month}-{day.day}",
+            "vn": day.strftime("%d/%m/%Y"), "vn_short": f"{day.day}/{day.month}/{day.year}"}[form]
+
+
+def _maybe(draw, key: str, value: object, into: dict) -> None:
+    if draw(st.booleans()):
+        into[key] = value
+
+
+@st.composite
+def valid_registers(draw) -> str:
+    """The text of a register that ``validate`` accepts (no errors; warnings may remain)."""
+    start = draw(st.dates(_dt.date(2000, 1, 1), _dt.date(2030, 12, 31)))
+    end = start + _dt.timedelta(days=draw(st.integers(0, 1000)))
+    as_of = start + _dt.timedelta(days=draw(st.integers(0, 800)))
+    meta: dict = {"title": draw(_TEXT), "start": _date_text(draw, start), "end": _date_text(draw, end),
+                  "as_of": _date_text(draw, as_of)}
+    _maybe(draw, "issuer", draw(_TEXT), meta)
+    _maybe(draw, "issued", _date_text(draw, draw(st.dates(_dt.date(1990, 1, 1), start))), meta)
+    _maybe(draw, "language", draw(st.sampled_from(["vi", "en"])), meta)
+    _maybe(draw, "timezone", "Asia/Ho_Chi_Minh", meta)
+    _maybe(draw, "description", draw(_MARKDOWN), meta)
+    _maybe(draw, "repo_url", draw(st.sampled_from(["https://github.com/son-la/so-55", "HTTPS://Example.ORG/so"])), meta)
+    _maybe(draw, "site_url", draw(st.sampled_from(["https://son-la.github.io/so-55/", "HTTPS://Example.ORG/so",
+                                                   "http://sonla.gov.vn"])), meta)
+    if draw(st.booleans()):
+        mins = sorted(draw(st.sets(st.integers(0, 100), min_size=1, max_size=4)), reverse=True)
+        meta["grading"] = [{"name": draw(_TEXT), "min": m} for m in mins]
+    blocs = {k: draw(_TEXT) for k in draw(st.sets(_ID, min_size=1, max_size=3))}
+    agencies = {k: {"name": draw(_TEXT), "bloc": draw(st.sampled_from(sorted(blocs)))}
+                for k in draw(st.sets(_ID, min_size=1, max_size=4))}
+    groups = {k: draw(_TEXT) for k in draw(st.sets(_ID, min_size=1, max_size=3))}
+    ids = draw(st.sets(st.integers(1, 10**6), max_size=5))
+    tasks = [_task(draw, number, sorted(agencies), sorted(groups), start, as_of) for number in ids]
+    register = {"register": meta, "blocs": blocs, "agencies": agencies, "groups": groups, "tasks": tasks}
+    return _yaml.safe_dump(register, allow_unicode=True, sort_keys=False, width=200)
+
+
+def _task(draw, number: int, agencies: list[str], groups: list[str], start: _dt.date, as_of: _dt.date) -> dict:
+    task: dict = {"id": number, "title": draw(_TEXT), "group": draw(st.sampled_from(groups)),
+                  "lead": draw(st.sampled_from(agencies)),
+                  "deadline": _date_text(draw, draw(st.dates(_dt.date(2000, 1, 1), _dt.date(2035, 12, 31))))}
+    partners = draw(st.sampled_from(["absent", "null", "empty", "some"]))
+    if partners != "absent":
+        task["partners"] = {"null": None, "empty": []}.get(partners) if partners != "some" else \
+            draw(st.lists(st.sampled_from(agencies), max_size=2, unique=True))
+    _maybe(draw, "target", draw(_MARKDOWN), task)
+    measured = draw(st.booleans())
+    if measured:
+        baseline = draw(st.integers(0, 100))
+        task["measure"] = {"unit": draw(st.sampled_from(["km", "tỷ đồng", "%", "học sinh"])),
+                           "target": baseline + draw(st.integers(1, 1000))}
+        _maybe(draw, "baseline", baseline, task["measure"])
+        if "baseline" not in task["measure"]:
+            task["measure"]["target"] = draw(st.integers(1, 1000))
+    if draw(st.booleans()):
+        task["links"] = [{"title": draw(_TEXT), "url": draw(st.sampled_from(
+            ["https://sonla.gov.vn/vb/55", "HTTPS://SONLA.GOV.VN/A", "mailto:vanphong@sonla.gov.vn"]))}]
+    reports = draw(st.sampled_from(["absent", "null", "empty", "some"]))
+    if reports != "absent":
+        task["reports"] = [] if reports == "empty" else None if reports == "null" else [
+            _report(draw, measured, start, as_of) for _ in range(draw(st.integers(1, 3)))]
+    return task
+
+
+def _report(draw, measured: bool, start: _dt.date, as_of: _dt.date) -> dict:
+    day = draw(st.dates(start, max(start, as_of)))
+    report: dict = {"date": _date_text(draw, day),
+                    "status": draw(st.sampled_from(["not_started", "in_progress", "paused", "done", "cancelled"]))}
+    if measured:
+        _maybe(draw, "value", draw(st.one_of(st.integers(0, 10**5), st.floats(0, 10**5, allow_nan=False))), report)
+    else:
+        _maybe(draw, "progress", draw(st.one_of(st.integers(0, 100), st.floats(0, 100, allow_nan=False))), report)
+    for key in ("note", "difficulties", "proposals"):
+        _maybe(draw, key, draw(_MARKDOWN), report)
+    return report

@@ -1,4 +1,8 @@
-"""Stage 5b — open data: CSV and JSON downloads, and the register itself."""
+"""Stage 5b — open data: CSV, JSON and spreadsheet downloads, the register itself and its schema.
+
+The ``url`` column is the task page's address: absolute when the site's address is
+known, else relative to the data file (``../tasks/1/``), so that it resolves
+either way."""
 
 from __future__ import annotations
 
@@ -33,18 +37,24 @@ FILES = (
     DataFile("reports.csv", "reports_csv", REPORT_CSV_FIELDS),
     DataFile("tasks.json", "tasks_json", TASK_JSON_FIELDS),
     DataFile("summary.json", "summary_json", SUMMARY_FIELDS),
+    DataFile("tasks.xlsx", "xlsx", ()),
     DataFile("tasks.yaml", "register", ()),
+    DataFile("schema/tasks.schema.json", "schema", ()),
 )
+DATE_FIELDS = frozenset({"deadline", "completed", "date", "as_of"})
+SCHEMA = Path(__file__).resolve().parents[2] / "schema" / "tasks.schema.json"
 
 
-def task_record(reg: Register, fig: Figures, task: Task) -> dict[str, Any]:
+
+def task_record(reg: Register, fig: Figures, task: Task, base: str = "../") -> dict[str, Any]:
+    """One task as the data files give it; ``base`` is the site's address, or the way from ``data/`` to it."""
     f = fig.tasks[task.id]
     return {
         "id": task.id, "title": task.title, "group": task.group, "bloc": reg.agencies[task.lead].bloc,
         "lead": task.lead, "partners": list(task.partners), "deadline": task.deadline.isoformat(),
         "status": f.status, "completed": f.completed.isoformat() if f.completed else None,
         "progress": f.progress, "overdue": f.overdue, "early": f.early, "late": f.late,
-        "url": f"tasks/{task.id}/",
+        "url": f"{base}tasks/{task.id}/",
     }
 
 
@@ -104,12 +114,12 @@ def _json(value: Any) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def task_rows(reg: Register, fig: Figures) -> list[dict[str, Any]]:
+def task_rows(reg: Register, fig: Figures, base: str = "../") -> list[dict[str, Any]]:
     rows = []
     for task in reg.tasks:
         f = fig.tasks[task.id]
         m = task.measure
-        rows.append({**task_record(reg, fig, task), "days_overdue": f.days_overdue, "value": f.value,
+        rows.append({**task_record(reg, fig, task, base), "days_overdue": f.days_overdue, "value": f.value,
                      "unit": m.unit if m else None, "measure_target": m.target if m else None})
     return rows
 
@@ -122,16 +132,25 @@ def report_rows(reg: Register, fig: Figures) -> list[dict[str, Any]]:
     ]
 
 
-def write(reg: Register, fig: Figures, register_path: Path, out: Path) -> list[Path]:
+def write(reg: Register, fig: Figures, register_path: Path, out: Path, site_url: str | None = None) -> list[Path]:
     """Write every data file into ``out`` (the ``data/`` folder of the staged docs)."""
+    from .spreadsheet import workbook
+
     out.mkdir(parents=True, exist_ok=True)
+    base = site_url.rstrip("/") + "/" if site_url else "../"
+    tasks, reports = task_rows(reg, fig, base), report_rows(reg, fig)
     contents = {
-        "tasks.csv": _csv(TASK_CSV_FIELDS, task_rows(reg, fig)),
-        "reports.csv": _csv(REPORT_CSV_FIELDS, report_rows(reg, fig)),
-        "tasks.json": _json([task_record(reg, fig, t) for t in reg.tasks]),
+        "tasks.csv": _csv(TASK_CSV_FIELDS, tasks),
+        "reports.csv": _csv(REPORT_CSV_FIELDS, reports),
+        "tasks.json": _json([task_record(reg, fig, t, base) for t in reg.tasks]),
         "summary.json": _json(summary(reg, fig)),
+        "tasks.xlsx": workbook({"tasks": (TASK_CSV_FIELDS, tasks), "reports": (REPORT_CSV_FIELDS, reports)},
+                               DATE_FIELDS, fig.as_of),
     }
     for name, data in contents.items():
         (out / name).write_bytes(data)
     shutil.copyfile(register_path, out / "tasks.yaml")
+    # The register's first line points editors at schema/tasks.schema.json beside it: published there too.
+    (out / "schema").mkdir(exist_ok=True)
+    shutil.copyfile(SCHEMA, out / "schema" / "tasks.schema.json")
     return [out / f.name for f in FILES]

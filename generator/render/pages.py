@@ -51,6 +51,7 @@ class Site:
     charts: dict[str, Any] = field(default_factory=dict)
     edit_base: str | None = None
     history: Any = None  # history.History, when the build runs in a git checkout
+    site_url: str | None = None  # the public address (ends in "/"), when known
 
     def task_row(self, task: Task) -> dict[str, Any]:
         return {"task": task, "f": self.figures.tasks[task.id], "agency": self.register.agencies[task.lead],
