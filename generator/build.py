@@ -54,6 +54,7 @@ class BuildOptions:
     cache: Path | None = None
     strict: bool = True
     progress: Progress | None = None
+    pdfs: bool = True  # the monthly reports' PDFs (the live preview leaves them out: they take seconds)
     site_url: str | None = None  # --site-url; then SITE_URL in ``environ``, mkdocs.yml, the register
     environ: Mapping[str, str] | None = None  # None: this process's environment
 
@@ -66,6 +67,7 @@ class BuildReport:
     charts_reused: int = 0
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)  # said once after the build (e.g. PDFs skipped)
     address: site_address.SiteAddress = site_address.SiteAddress(None, None)
 
 
@@ -126,6 +128,7 @@ def build(register: Register, figures: Figures, options: BuildOptions) -> BuildR
         site = pages.Site(register, figures, lang, edit_base=_edit_base(register, options), history=found,
                           site_url=address.url)
         stage("charts", _charts, site, docs, options, report)
+        stage("reports", _monthly_reports, site, docs, options, report)
         generated = stage("pages", pages.render, site, docs)
         stage("data", data_files.write, register, figures, options.register_path, docs / "data", address.url)
         stage("feed", feed.write, site, found, docs / "feed.xml", address.url)
@@ -213,6 +216,29 @@ def _charts(site: pages.Site, docs: Path, options: BuildOptions, report: BuildRe
     site.charts.update({c.name: c for c in made})
 
 
+def _monthly_reports(site: pages.Site, docs: Path, options: BuildOptions, report: BuildReport) -> None:
+    """A report per month begun (issue 16): its page, and its PDF when the engine is installed."""
+    from . import report as monthly
+    from .render import report as report_pages
+
+    made = monthly.all_reports(site.register, site.figures.as_of, site.history)
+    site.reports.extend(made)
+    engine = report_pages.engine()
+    pdfs: set[str] = set()
+    if not options.pdfs:
+        pass
+    elif isinstance(engine, str):
+        report.notices.append(i18n.t("cli.pdf_engine_missing", site.lang,
+                                     reason=i18n.t(f"cli.pdf_reason.{engine}", site.lang)))
+    else:
+        cache = (options.cache or options.project / ".cache") / "reports"
+        for r in made:
+            html = report_pages.document(site.register, r, site.lang, site.site_url)
+            if report_pages.write_pdf(html, docs / "reports" / f"{r.month.key}.pdf", cache):
+                pdfs.add(r.month.key)
+    pages.render(site, docs, report_pages.pages(made, pdfs))
+
+
 def _edit_base(register: Register, options: BuildOptions) -> str | None:
     """The address of ``tasks.yaml`` in the repository host's editor, when ``repo_url`` is set."""
     repo = register.meta.repo_url
@@ -232,6 +258,7 @@ def navigation(register: Register, docs: Path) -> list[dict[str, object]]:
         {i18n.t("ui.nav.home", lang): "index.md"},
         {i18n.t("ui.nav.tasks", lang): "tasks/index.md"},
         {i18n.t("ui.nav.attention", lang): "attention/index.md"},
+        {i18n.t("ui.nav.reports", lang): "reports/index.md"},
         {i18n.t("ui.nav.agencies", lang): "agencies/index.md"},
         {i18n.t("ui.nav.groups", lang): "groups/index.md"},
         {i18n.t("ui.nav.blocs", lang): "blocs/index.md"},
@@ -285,7 +312,7 @@ def _write_config(staging: Path, ws: incremental.Workspace, nav: list[dict[str, 
         "nav": nav,
         "theme": {"language": register.meta.language,
                   "custom_dir": str((pages.TEMPLATES / "overrides").resolve())},
-        "extra_css": ["assets/palette.css", "assets/site.css"],
+        "extra_css": ["assets/palette.css", "assets/site.css", "assets/report.css", "assets/print.css"],
         "extra_javascript": ["assets/tables.js"],
         "extra": {"feed_title": i18n.t("ui.feed.title", register.meta.language),
                   "notfound": {k: i18n.t(f"ui.notfound.{k}", register.meta.language) for k in ("title", "text", "home")}},

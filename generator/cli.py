@@ -64,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--as-of", type=_date_arg, help="YYYY-MM-DD")
     build.add_argument("--max-mb", type=float, default=5, help="giới hạn cỡ tệp (MB) / file size limit")
     build.add_argument("--out", default="site")
+    build.add_argument("--no-pdf", action="store_true", help="không tạo bản PDF báo cáo tháng / skip the report PDFs")
     build.add_argument("--site-url", metavar="URL",
                        help="địa chỉ công khai, vd. https://ten.github.io/kho/ (mặc định: biến SITE_URL, mkdocs.yml, "
                             "sổ nhiệm vụ) / the site's public address")
@@ -76,6 +77,11 @@ def _parser() -> argparse.ArgumentParser:
     changes.add_argument("--markdown", action="store_true", help="Markdown (job summary)")
     schema = commands.add_parser("schema", help="ghi JSON Schema của định dạng / write the format's JSON Schema")
     schema.add_argument("--out", default="schema/tasks.schema.json")
+    report = commands.add_parser("report", help="báo cáo tháng, bản in PDF / monthly report (PDF)")
+    report.add_argument("--month", required=True, metavar="YYYY-MM")
+    report.add_argument("--register", default="tasks.yaml")
+    report.add_argument("--out", metavar="FILE", help="mặc định bao-cao-YYYY-MM.pdf; .html: bản HTML")
+    report.add_argument("--max-mb", type=float, default=5, help="giới hạn cỡ tệp (MB) / file size limit")
     serve = commands.add_parser("serve", help="xem trước, tự dựng lại khi sửa / live preview")
     serve.add_argument("--register", default="tasks.yaml")
     serve.add_argument("--as-of", type=_date_arg, help="YYYY-MM-DD")
@@ -172,13 +178,16 @@ def cmd_build(args: argparse.Namespace) -> int:
     try:
         report = build(result.register, derive(result.register, result.as_of.date),
                        BuildOptions(Path(args.register), out, progress=progress,
-                                    cache=Path(args.cache) if args.cache else None, site_url=args.site_url))
+                                    cache=Path(args.cache) if args.cache else None, site_url=args.site_url,
+                                    pdfs=not args.no_pdf))
     except BuildError as exc:
         say(i18n.t("cli.build_failed", lang, reason=str(exc)), err=True)
         return EXIT_INVALID
     finally:
         progress.finish()
     say(report.address.describe(lang), err=not report.address.url)
+    for notice in report.notices:
+        say(notice, err=True)
     say(i18n.t("cli.built", lang, out=out, pages=report.pages, rebuilt=report.pages_rebuilt,
                  drawn=report.charts_drawn, reused=report.charts_reused, seconds=i18n.number(report.seconds, lang),
                  index=out / "index.html"))
@@ -228,6 +237,24 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .render.report import ReportError, make
+
+    result = valid_register(args.register, None, args.max_mb)
+    if isinstance(result, int):
+        return result
+    assert result.register is not None and result.as_of is not None
+    try:
+        out = make(result.register, result.as_of.date, args.month, Path(args.register), args.out)
+    except ReportError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    print(i18n.t("cli.report_written", result.language, month=args.month, path=out))
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -240,4 +267,5 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"schema": cmd_schema, "diff": cmd_diff, "validate": cmd_validate, "build": cmd_build, "serve": cmd_serve}
+COMMANDS = {"schema": cmd_schema, "diff": cmd_diff, "validate": cmd_validate, "build": cmd_build, "serve": cmd_serve,
+            "report": cmd_report}

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .model import Grade, Register, Report, Task
+from .model import Grade, Meta, Register, Report, Task
 
 STATUS_ORDER = ("not_started", "in_progress", "paused", "done", "cancelled")
 CLOSED = ("done", "cancelled")
@@ -93,6 +93,7 @@ class Figures:
     by_bloc: dict[str, Tally]
     by_group: dict[str, Tally]
     by_agency: dict[str, AgencyFigures]
+    late_reporting: dict[int, LateReporting] = field(default_factory=dict)  # task id → why it is late
 
 
 def considered_reports(task: Task, as_of: dt.date) -> tuple[Report, ...]:
@@ -186,4 +187,68 @@ def derive(register: Register, as_of: dt.date) -> Figures:
         a: AgencyFigures(a, tally, tuple(partner_of[a]), grade_for(tally.score, register.meta.grading))
         for a, tally in by_lead.items()
     }
-    return Figures(as_of, tasks, overall, by_bloc, by_group, by_agency)
+    return Figures(as_of, tasks, overall, by_bloc, by_group, by_agency,
+                   late_reporting=late_reporting(register, tasks, as_of))
+
+
+# --- Reporting cadence: late in reporting (chậm báo cáo) ----------------------
+# Each open task must be reported once per period of its cadence (calendar month,
+# or ISO week Monday-Sunday), at the latest ``reporting_grace_days`` after the
+# period ends. As of a date, the period that must have been reported is the
+# latest one whose last day to report has passed; a task with no report dated in
+# that period or after it is late in reporting.
+
+
+@dataclass(frozen=True)
+class LateReporting:
+    task: int
+    cadence: str  # monthly | weekly
+    period_start: dt.date  # the period that should have been reported
+    period_end: dt.date
+    due: dt.date  # last day to report it
+    last_report: dt.date | None
+    days_late: int  # days since ``due``
+
+
+def cadence_of(task: Task, meta: Meta) -> str:
+    return task.reporting or meta.reporting
+
+
+def period_due(as_of: dt.date, cadence: str, grace_days: int) -> tuple[dt.date, dt.date]:
+    """(first day, last day) of the latest period whose last day to report is before ``as_of``."""
+    latest_end = as_of - dt.timedelta(days=grace_days + 1)
+    if cadence == "weekly":
+        end = latest_end - dt.timedelta(days=(latest_end.weekday() + 1) % 7)  # the Sunday on or before
+        return end - dt.timedelta(days=6), end
+    next_day = latest_end + dt.timedelta(days=1)
+    end = latest_end if next_day.month != latest_end.month else latest_end.replace(day=1) - dt.timedelta(days=1)
+    return end.replace(day=1), end
+
+
+def late_in_reporting(task: Task, figures: TaskFigures, meta: Meta, as_of: dt.date) -> LateReporting | None:
+    """Why ``task`` is late in reporting as of ``as_of``, or None when it is not (closed, or reported)."""
+    if figures.status in CLOSED:
+        return None
+    cadence = cadence_of(task, meta)
+    start, end = period_due(as_of, cadence, meta.reporting_grace_days)
+    if end < meta.start:
+        return None  # no period of the register has come due yet
+    last = figures.reports[-1].date if figures.reports else None
+    if last is not None and last >= max(start, meta.start):
+        return None
+    due = end + dt.timedelta(days=meta.reporting_grace_days)
+    return LateReporting(task.id, cadence, max(start, meta.start), end, due, last, (as_of - due).days)
+
+
+def late_reporting(register: Register, tasks: dict[int, TaskFigures], as_of: dt.date) -> dict[int, LateReporting]:
+    found = (late_in_reporting(t, tasks[t.id], register.meta, as_of) for t in register.tasks)
+    return {late.task: late for late in found if late is not None}
+
+
+def late_by_agency(register: Register, figures: Figures) -> dict[str, list[int]]:
+    """Lead agency → the numbers of its tasks late in reporting (every agency, possibly empty)."""
+    found: dict[str, list[int]] = {a: [] for a in register.agencies}
+    for task in register.tasks:
+        if task.id in figures.late_reporting:
+            found[task.lead].append(task.id)
+    return found

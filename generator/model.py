@@ -29,6 +29,8 @@ class Meta:
     edit_uri: str | None = None
     site_url: str | None = None
     grading: tuple[Grade, ...] = ()
+    reporting: str = "monthly"  # default reporting cadence: monthly | weekly
+    reporting_grace_days: int = 5
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ class Task:
     measure: Measure | None = None
     links: tuple[Link, ...] = ()
     reports: tuple[Report, ...] = ()
+    reporting: str | None = None  # this task's cadence; None: the register's default
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,8 @@ def build(data: dict[str, Any]) -> Register:
     grading = tuple(Grade(g["name"], g["min"]) for g in meta.get("grading", []))
     return Register(
         meta=Meta(**_fields(meta, "title", "start", "end", "issuer", "issued", "as_of", "timezone",
-                            "language", "description", "repo_url", "edit_uri", "site_url"), grading=grading),
+                            "language", "description", "repo_url", "edit_uri", "site_url",
+                            "reporting", "reporting_grace_days"), grading=grading),
         blocs={k: Bloc(k, v) for k, v in data["blocs"].items()},
         agencies={k: Agency(k, v["name"], v["bloc"]) for k, v in data["agencies"].items()},
         groups={k: Group(k, v) for k, v in data["groups"].items()},
@@ -128,7 +132,7 @@ def build(data: dict[str, Any]) -> Register:
 def _task(data: dict[str, Any]) -> Task:
     measure = data.get("measure")
     return Task(
-        **_fields(data, "id", "title", "group", "lead", "deadline", "target"),
+        **_fields(data, "id", "title", "group", "lead", "deadline", "target", "reporting"),
         line=data["_at"][""][0],
         partners=tuple(dict.fromkeys(p for p in data.get("partners", []) if p != data["lead"])),
         measure=Measure(**_fields(measure, "unit", "target", "baseline")) if measure else None,

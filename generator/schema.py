@@ -21,6 +21,8 @@ from .load import Mapping, Node, Scalar, Sequence
 from .problems import Problem, Severity, problem
 
 STATUSES = ("not_started", "in_progress", "paused", "done", "cancelled")
+CADENCES = ("monthly", "weekly")  # how often a task must be reported (``reporting``)
+DEFAULT_GRACE_DAYS = 5
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _VN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -564,6 +566,11 @@ REGISTER_META = Record({
     "edit_uri": _f(UrlPath(), "Đường dẫn sửa tệp trên kho, vd. edit/main/", "Edit path on the repository host, e.g. edit/main/"),
     "site_url": _f(WebAddress(), "Địa chỉ công khai của trang", "Public address of the site"),
     "grading": _f(ListOf(GRADE, limit=20), "Thang xếp loại, từ cao xuống thấp", "Grades, highest first"),
+    # Reporting cadence: the register's default, and the days allowed after a period ends.
+    "reporting": _f(Enum(CADENCES, "bad_reporting"), "Kỳ báo cáo mặc định: monthly (hằng tháng, mặc định) hoặc weekly (hằng tuần)",
+                    "Default reporting cadence: monthly (default) or weekly"),
+    "reporting_grace_days": _f(Number(0, 60, integer=True), "Số ngày được phép nộp báo cáo sau khi hết kỳ (mặc định 5)",
+                               "Days allowed to report after a period ends (default 5)"),
 })
 
 AGENCY = Record({
@@ -611,6 +618,8 @@ TASK = Record({
     "measure": _f(MEASURE, "Chỉ tiêu định lượng", "Numeric target"),
     "links": _f(ListOf(LINK), "Tài liệu, minh chứng", "Evidence links"),
     "reports": _f(ListOf(REPORT, limit=100_000), "Các lần báo cáo tiến độ", "Progress reports"),
+    "reporting": _f(Enum(CADENCES, "bad_reporting"), "Kỳ báo cáo của nhiệm vụ: monthly hoặc weekly (việc khó); bỏ trống: theo register",
+                    "This task's reporting cadence: monthly or weekly (hard tasks); default: the register's"),
 }, label="id", snippets=({
     "label": "Nhiệm vụ mới",
     "description": "Một nhiệm vụ với các trường bắt buộc; đổi số thứ tự cho không trùng.",

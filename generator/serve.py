@@ -39,7 +39,7 @@ def serve(register: str, as_of: dt.date | None, port: int, out: Path | None = No
     from .cli import main
 
     out = out or Path(os.environ.get("GENERATOR_PREVIEW_DIR") or PROJECT / ".cache" / "preview")
-    args = ["build", "--register", register, "--out", str(out), "--max-mb", str(max_mb)]
+    args = ["build", "--register", register, "--out", str(out), "--max-mb", str(max_mb), "--no-pdf"]
     args += ["--as-of", as_of.isoformat()] if as_of else []
     main(args)
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))

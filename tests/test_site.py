@@ -51,8 +51,10 @@ def test_summary_json_by_hand(site):
                             "xa-phuong": {"total": 3, "done": 0, "overdue": 0}}
     assert s["by_group"]["do-thi"] == {"total": 5, "done": 3, "overdue": 1}
     assert s["by_agency"]["phong-qldt"] == {"total": 3, "done": 2, "overdue": 1, "done_on_time": 1,
-                                            "score": 33.3, "grade": "Không hoàn thành"}
+                                            "score": 33.3, "grade": "Không hoàn thành", "late_reporting": 0}
     assert s["by_agency"]["chieng-co"]["score"] is None
+    # Task 7 is open with no report at all; April's report was due by 05/05 (monthly, 5 days' grace).
+    assert s["late_reporting"] == 1 and s["by_agency"]["chieng-co"]["late_reporting"] == 1
 
 
 def test_tasks_json_by_hand(site):
@@ -60,11 +62,13 @@ def test_tasks_json_by_hand(site):
     assert [t["id"] for t in tasks] == list(range(1, 9))
     first = tasks[0]
     assert set(first) == {"id", "title", "group", "bloc", "lead", "partners", "deadline", "status", "completed",
-                          "progress", "overdue", "early", "late", "url"}
+                          "progress", "overdue", "early", "late", "reporting", "late_reporting", "url"}
     assert first == {"id": 1, "title": "Thảm nhựa thí điểm 3 tuyến phố", "group": "do-thi", "bloc": "ubnd",
                      "lead": "phong-qldt", "partners": ["ban-qlda"], "deadline": "2021-06-30", "status": "done",
                      "completed": "2021-03-15", "progress": 100.0, "overdue": False, "early": True, "late": False,
+                     "reporting": "monthly", "late_reporting": False,
                      "url": "../tasks/1/"}  # from data/tasks.json, when the site has no address
+    assert [t["id"] for t in tasks if t["late_reporting"]] == [7]
     assert tasks[5]["progress"] is None and tasks[7]["progress"] == 50.0
     assert (site / "data" / tasks[0]["url"] / "index.html").resolve().is_file()
 
@@ -76,6 +80,8 @@ def test_csv_files_have_a_bom_and_one_row_per_task_and_report(site):
     assert len(rows) == 8
     assert rows[3]["overdue"] == "true" and rows[3]["days_overdue"] == "61"
     assert rows[7]["value"] == "13" and rows[7]["unit"] == "km"
+    assert (rows[6]["late_reporting"], rows[6]["last_report"], rows[6]["reporting_days_late"]) == ("true", "", "26")
+    assert (rows[3]["late_reporting"], rows[3]["last_report"], rows[3]["reporting_days_late"]) == ("false", "2021-04-30", "")
     reports = list(csv.DictReader(io.StringIO((site / "data" / "reports.csv").read_bytes()[3:].decode("utf-8"))))
     assert len(reports) == 15
     assert {r["task"] for r in reports} == {"1", "2", "3", "4", "5", "6", "8"}

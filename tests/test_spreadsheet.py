@@ -40,7 +40,7 @@ def _calc(xlsx: Path, tmp: Path) -> dict[str, list[list[tuple[str | None, str | 
     """Each sheet as LibreOffice Calc reads it: rows of (value type, typed value, text shown)."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
-        pytest.fail("LibreOffice (soffice) is not installed: apt-get install libreoffice-calc")
+        pytest.fail("LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui")
     subprocess.run([soffice, f"-env:UserInstallation=file://{tmp / 'profile'}", "--headless", "--convert-to", "fods",
                     "--outdir", str(tmp), str(xlsx)], check=True, capture_output=True, timeout=180)
     root = ET.parse(tmp / (xlsx.stem + ".fods")).getroot()

@@ -15,14 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..derive import Figures, Tally
+from ..derive import Figures, Tally, cadence_of, late_by_agency
 from ..model import Register, Task
 
 TASK_JSON_FIELDS = ("id", "title", "group", "bloc", "lead", "partners", "deadline", "status", "completed",
-                    "progress", "overdue", "early", "late", "url")
-TASK_CSV_FIELDS = TASK_JSON_FIELDS[:-1] + ("days_overdue", "value", "unit", "measure_target", "url")
+                    "progress", "overdue", "early", "late", "reporting", "late_reporting", "url")
+TASK_CSV_FIELDS = TASK_JSON_FIELDS[:-1] + ("days_overdue", "value", "unit", "measure_target", "last_report",
+                                           "reporting_days_late", "url")
 REPORT_CSV_FIELDS = ("task", "date", "status", "progress", "value", "note", "difficulties", "proposals")
-SUMMARY_FIELDS = ("as_of", "total", "status", "overdue", "done_early", "done_late", "by_bloc", "by_group", "by_agency")
+SUMMARY_FIELDS = ("as_of", "total", "status", "overdue", "done_early", "done_late", "late_reporting",
+                  "by_bloc", "by_group", "by_agency")
 
 
 @dataclass(frozen=True)
@@ -54,18 +56,21 @@ def task_record(reg: Register, fig: Figures, task: Task, base: str = "../") -> d
         "lead": task.lead, "partners": list(task.partners), "deadline": task.deadline.isoformat(),
         "status": f.status, "completed": f.completed.isoformat() if f.completed else None,
         "progress": f.progress, "overdue": f.overdue, "early": f.early, "late": f.late,
+        "reporting": cadence_of(task, reg.meta), "late_reporting": task.id in fig.late_reporting,
         "url": f"{base}tasks/{task.id}/",
     }
 
 
 def summary(reg: Register, fig: Figures) -> dict[str, Any]:
     o = fig.overall
+    late = late_by_agency(reg, fig)
     return {
         "as_of": fig.as_of.isoformat(), "total": o.total, "status": dict(o.status), "overdue": o.overdue,
-        "done_early": o.early, "done_late": o.late,
+        "done_early": o.early, "done_late": o.late, "late_reporting": len(fig.late_reporting),
         "by_bloc": {k: _brief(v) for k, v in fig.by_bloc.items()},
         "by_group": {k: _brief(v) for k, v in fig.by_group.items()},
-        "by_agency": {k: {**_brief(a.lead), "done_on_time": a.lead.on_time, "score": a.score, "grade": a.grade}
+        "by_agency": {k: {**_brief(a.lead), "done_on_time": a.lead.on_time, "score": a.score, "grade": a.grade,
+                          "late_reporting": len(late[k])}
                       for k, a in fig.by_agency.items()},
     }
 
@@ -119,8 +124,11 @@ def task_rows(reg: Register, fig: Figures, base: str = "../") -> list[dict[str, 
     for task in reg.tasks:
         f = fig.tasks[task.id]
         m = task.measure
+        late = fig.late_reporting.get(task.id)
         rows.append({**task_record(reg, fig, task, base), "days_overdue": f.days_overdue, "value": f.value,
-                     "unit": m.unit if m else None, "measure_target": m.target if m else None})
+                     "unit": m.unit if m else None, "measure_target": m.target if m else None,
+                     "last_report": f.reports[-1].date.isoformat() if f.reports else None,
+                     "reporting_days_late": late.days_late if late else None})
     return rows
 
 

@@ -102,6 +102,12 @@ def entries(site: Site, history: History | None) -> list[Entry]:
                 link=f"tasks/{task.id}/",
                 parts=report_parts(r, lang),
             ))
+    for r in site.reports:  # the monthly reports (issue 16)
+        found.append(Entry(id=f"{base}report-{r.month.key}",
+                           title=i18n.t("report.feed", lang, month=r.month.month, year=r.month.year),
+                           updated=dt.datetime.combine(r.as_of, dt.time(), zone), link=f"reports/{r.month.key}/",
+                           summary=i18n.t("report.title", lang, title=meta.title, month=r.month.month,
+                                          year=r.month.year)))
     for rev in history.revisions if history and history.available else []:
         for i, change in enumerate(rev.changes):
             found.append(Entry(id=f"{base}commit-{rev.commit.sha}/{i}", title=describe(change, lang),

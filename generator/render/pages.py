@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 
 from .. import diff, i18n
-from ..derive import Figures, TaskFigures, key_targets
+from ..derive import Figures, TaskFigures, cadence_of, key_targets, late_by_agency
 from ..model import Register, Task
 from . import data, text
 
@@ -51,6 +51,7 @@ class Site:
     charts: dict[str, Any] = field(default_factory=dict)
     edit_base: str | None = None
     history: Any = None  # history.History, when the build runs in a git checkout
+    reports: list[Any] = field(default_factory=list)  # report.MonthlyReport per month begun, oldest first
     site_url: str | None = None  # the public address (ends in "/"), when known
 
     def task_row(self, task: Task) -> dict[str, Any]:
@@ -111,12 +112,14 @@ def plan(site: Site) -> Iterator[Page]:
             "next": ordered[i + 1] if i + 1 < len(ordered) else None,
             "reports": list(reversed(fig.tasks[task.id].reports)),
             "later": [r for r in task.reports if r.date > fig.as_of],
+            "cadence": cadence_of(task, reg.meta), "late_reporting": fig.late_reporting.get(task.id),
         })
-    yield Page("agencies.md.j2", "agencies/index.md", {"ranked": ranked_agencies(site)})
+    late = late_by_agency(reg, fig)
+    yield Page("agencies.md.j2", "agencies/index.md", {"ranked": ranked_agencies(site), "late": late})
     for agency in reg.agencies.values():
         figures = fig.by_agency[agency.id]
         yield Page("agency.md.j2", f"agencies/{agency.id}/index.md", {
-            "agency": agency, "a": figures, "bloc": reg.blocs[agency.bloc],
+            "agency": agency, "a": figures, "bloc": reg.blocs[agency.bloc], "late": late[agency.id],
             "led": [t for t in reg.tasks if t.lead == agency.id],
             "partnered": [reg.task(i) for i in figures.partner_of],
         })
@@ -174,7 +177,11 @@ def attention(site: Site) -> dict[str, Any]:
     overdue.sort(key=lambda t: (-fig.tasks[t.id].days_overdue, t.id))
     soon = [t for t in site.register.tasks if _due_soon(fig.tasks[t.id])]
     soon.sort(key=lambda t: (t.deadline, t.id))
-    return {"overdue": site.rows(overdue), "soon": site.rows(soon), "days": DUE_SOON_DAYS}
+    late = sorted((t for t in site.register.tasks if t.id in fig.late_reporting),
+                  key=lambda t: (-fig.late_reporting[t.id].days_late, t.id))
+    return {"overdue": site.rows(overdue), "soon": site.rows(soon), "days": DUE_SOON_DAYS,
+            "late_reporting": [{**site.task_row(t), "late": fig.late_reporting[t.id]} for t in late],
+            "grace": site.register.meta.reporting_grace_days}
 
 
 def _due_soon(f: TaskFigures) -> bool:

@@ -1,0 +1,147 @@
+"""The monthly report on the site (``reports/YYYY-MM/``) and on paper (``reports/YYYY-MM.pdf``).
+
+The data comes from ``generator.report``; the words and layout from the
+templates ``report*.j2`` and ``assets/print.css``. The PDF is made by
+WeasyPrint (see the README for why), from a standalone HTML document that
+embeds the DejaVu font matplotlib ships (it covers Vietnamese). Without
+WeasyPrint (or the Pango library it needs) the build says so once and goes on
+without PDFs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .. import i18n
+from ..model import Register
+from ..report import AT_RISK_PROGRESS, PARTS, MonthlyReport
+from .pages import TEMPLATES, Page, environment
+
+PRINT_CSS = TEMPLATES / "assets" / "print.css"
+REPORT_CSS = TEMPLATES / "assets" / "report.css"
+FONT_FILES = {("normal", "normal"): "DejaVuSerif.ttf", ("bold", "normal"): "DejaVuSerif-Bold.ttf",
+              ("normal", "italic"): "DejaVuSerif-Italic.ttf", ("bold", "italic"): "DejaVuSerif-BoldItalic.ttf"}
+
+
+CONTEXT = {"parts": PARTS, "at_risk_progress": AT_RISK_PROGRESS}
+
+
+def title(register: Register, report: MonthlyReport, lang: str) -> str:
+    return i18n.t("report.title", lang, title=register.meta.title, month=report.month.month, year=report.month.year)
+
+
+def pages(reports: list[MonthlyReport], pdfs: set[str]) -> list[Page]:
+    """The site's pages: one per month, and the list of them."""
+    found = [Page("report.md.j2", f"reports/{r.month.key}/index.md", {"r": r, "pdf": r.month.key in pdfs, **CONTEXT})
+             for r in reports]
+    found.append(Page("reports.md.j2", "reports/index.md", {"reports": list(reversed(reports)), "pdfs": pdfs}))
+    return found
+
+
+def document(register: Register, report: MonthlyReport, lang: str, base: str | None) -> str:
+    """The report as one standalone HTML document, styles and font included, for the PDF engine."""
+    template = environment(lang).get_template("report-document.html.j2")
+    return template.render(reg=register, r=report, lang=lang, base=base, title=title(register, report, lang), **CONTEXT,
+                           css=PRINT_CSS.read_text(encoding="utf-8") + REPORT_CSS.read_text(encoding="utf-8"),
+                           fonts=font_faces())
+
+
+def font_faces() -> list[dict[str, str]]:
+    """``@font-face`` sources: the DejaVu Serif files shipped with matplotlib (a pinned dependency)."""
+    folder = font_folder()
+    if folder is None:
+        return []
+    return [{"weight": w, "style": s, "url": (folder / name).as_uri()} for (w, s), name in FONT_FILES.items()
+            if (folder / name).is_file()]
+
+
+@lru_cache(maxsize=1)
+def font_folder() -> Path | None:
+    try:
+        import matplotlib
+    except ImportError:
+        return None
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+
+
+@dataclass(frozen=True)
+class Engine:
+    name: str
+    version: str
+    module: Any
+
+
+@lru_cache(maxsize=1)
+def engine() -> Engine | str:
+    """WeasyPrint, or why it cannot run (not installed, or its system libraries are missing)."""
+    try:
+        import weasyprint
+    except ImportError:
+        return "weasyprint_missing"
+    except OSError:  # installed, but Pango/HarfBuzz are not on the system
+        return "pango_missing"
+    return Engine("WeasyPrint", weasyprint.__version__, weasyprint)
+
+
+def write_pdf(html: str, out: Path, cache: Path | None = None) -> bool:
+    """Write the PDF of ``html`` to ``out`` (reused from ``cache`` when the same document was made before).
+    False when there is no engine."""
+    found = engine()
+    if isinstance(found, str):
+        return False
+    key = hashlib.sha256(f"{found.version}\0{html}".encode()).hexdigest()[:32]
+    cached = cache / f"{key}.pdf" if cache else None
+    if cached and cached.is_file():
+        _write(out, cached.read_bytes())
+        return True
+    data = found.module.HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+    _write(out, data)
+    if cached:
+        _write(cached, data)
+    return True
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Through a temporary name: a killed run never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+
+
+class ReportError(Exception):
+    """A report that cannot be made; the message is for the person who asked for it."""
+
+
+def make(register: Register, as_of: dt.date, month_text: str, register_path: Path, out: str | None) -> Path:
+    """``python -m generator report``: the report of one month, as PDF (or HTML when ``out`` ends in .html)."""
+    from .. import history
+    from ..report import Month, monthly_report, months_begun
+
+    lang = register.meta.language
+    begun = months_begun(register, as_of)
+    try:
+        month = Month.parse(month_text)
+    except ValueError:
+        month = None
+    if month is None or month not in begun:
+        first, last = (begun[0].key, begun[-1].key) if begun else ("—", "—")
+        raise ReportError(i18n.t("cli.bad_month", lang, value=month_text[:20], first=first, last=last))
+    found = history.load_history(register_path, None, register)
+    report = monthly_report(register, month, as_of, found)
+    target = Path(out) if out else Path(f"bao-cao-{month.key}.pdf")
+    html = document(register, report, lang, register.meta.site_url)
+    if target.suffix.lower() in (".html", ".htm"):
+        _write(target, html.encode("utf-8"))
+        return target
+    state = engine()
+    if isinstance(state, str):
+        raise ReportError(i18n.t("cli.pdf_engine_missing", lang, reason=i18n.t(f"cli.pdf_reason.{state}", lang)))
+    write_pdf(html, target)
+    return target
