@@ -87,6 +87,18 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--as-of", type=_date_arg, help="YYYY-MM-DD")
     serve.add_argument("--max-mb", type=float, default=5, help="giới hạn cỡ tệp (MB) / file size limit")
     serve.add_argument("--port", type=int, default=8000)
+    form = commands.add_parser("form", help="lập biểu mẫu báo cáo .xlsx cho cơ quan / spreadsheet report form")
+    form.add_argument("--agency", help="mã cơ quan (khóa trong agencies) / agency id")
+    form.add_argument("--all", action="store_true", help="mỗi cơ quan một tệp, trong thư mục --out / one per agency")
+    form.add_argument("--month", help="YYYY-MM (mặc định: tháng của ngày tính số liệu) / reporting month")
+    form.add_argument("--out", help="tệp .xlsx, hoặc thư mục với --all / file, or folder with --all")
+    form.add_argument("--register", default="tasks.yaml")
+    form.add_argument("--as-of", type=_date_arg, help="YYYY-MM-DD")
+    importing = commands.add_parser("import", help="nhập biểu mẫu đã điền vào tasks.yaml / import filled forms")
+    importing.add_argument("files", nargs="+", metavar="FILE.xlsx")
+    importing.add_argument("--register", default="tasks.yaml")
+    importing.add_argument("--as-of", type=_date_arg, help="YYYY-MM-DD")
+    importing.add_argument("--markdown", action="store_true", help="tóm tắt dạng Markdown / summary as Markdown")
     return parser
 
 
@@ -267,5 +279,17 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"schema": cmd_schema, "diff": cmd_diff, "validate": cmd_validate, "build": cmd_build, "serve": cmd_serve,
-            "report": cmd_report}
+def cmd_form(args: argparse.Namespace) -> int:
+    from .forms import cli as forms_cli
+
+    return forms_cli.form(args)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .forms import cli as forms_cli
+
+    return forms_cli.import_forms(args)
+
+
+COMMANDS = {"form": cmd_form, "import": cmd_import, "schema": cmd_schema, "diff": cmd_diff, "validate": cmd_validate,
+            "build": cmd_build, "serve": cmd_serve, "report": cmd_report}
