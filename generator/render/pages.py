@@ -165,6 +165,7 @@ def environment(lang: str) -> jinja2.Environment:
         safe_url=lambda u: u if text.is_safe_url(u) else "#",
         describe=lambda change: diff.describe(change, lang),
         said=lambda value: diff.word(value, lang),
+        subject=text.commit_subject,
     )
     return env
 
