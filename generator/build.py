@@ -14,6 +14,7 @@ Markdown changed; the result is copied into staging and swapped in as above.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import shutil
@@ -27,7 +28,7 @@ from pathlib import Path
 import yaml
 
 from . import address as site_address
-from . import history, i18n, incremental, palette
+from . import history, i18n, incremental, palette, search_index
 from .derive import Figures, derive
 from .model import Register
 from .progress import Progress
@@ -70,45 +71,75 @@ class BuildReport:
     address: site_address.SiteAddress = site_address.SiteAddress(None, None)
 
 
-def check_out_dir(out: Path, project: Path) -> None:
-    """Refuse to replace anything that is not a site we built (or an empty folder)."""
+# Folders of the project that hold its sources: a site is never written inside one (the build would
+# copy itself into itself, or overwrite what it is made from) nor over a folder that holds one.
+SOURCE_FOLDERS = ("content", "generator", "site_templates", "schema", "tests", "tools", "benchmarks", ".git",
+                  ".github")
+CACHE_FOLDERS = ("site-builder", "charts", "history")  # the preview may live in the cache, not in these
+
+
+def check_out_dir(out: Path, project: Path, cache: Path | None = None, lang: str = "vi") -> None:
+    """Refuse to replace anything that is not a site we built (or an empty folder), and to write the
+    site inside the project's sources or over a folder that holds them."""
     out = out.resolve()
-    forbidden = {project.resolve(), (project / "content").resolve(), Path("/"), Path.home().resolve()}
-    if out in forbidden:
-        raise BuildError(f"--out {out}: refusing to write over this folder")
-    if (project / "content").resolve() in out.parents:
-        raise BuildError(f"--out {out}: refusing to write inside content/")
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
-        raise BuildError(f"--out {out}: exists and is not a site built by this program; choose another folder")
+    cache = (cache or project / ".cache").resolve()
+    sources = [(project / name).resolve() for name in SOURCE_FOLDERS] + [cache / name for name in CACHE_FOLDERS]
+    sources += [pages.TEMPLATES.resolve(), Path(__file__).resolve().parent]
+    for source in [project.resolve(), Path.home().resolve(), cache, *sources]:
+        if out == source or out in source.parents:
+            raise BuildError(i18n.t("cli.out_holds_sources", lang, out=out, source=source))
+    for source in sources:
+        if source in out.parents:
+            raise BuildError(i18n.t("cli.out_inside_sources", lang, out=out, source=source))
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not _is_our_site(out))):
+        raise BuildError(i18n.t("cli.out_not_a_site", lang, out=out, marker=MARKER))
+
+
+def _marker_text(site: Path) -> str:
+    """What the marker holds: our line and a digest of the site's top-level names, so that a marker
+    copied into some other folder does not make that folder one we may replace."""
+    names = sorted(p.name for p in site.iterdir() if p.name != MARKER)
+    digest = hashlib.sha256("\n".join(names).encode("utf-8", "surrogateescape")).hexdigest()
+    return f"built by python -m generator\nlayout: {digest}\n"
+
+
+def _is_our_site(out: Path) -> bool:
+    marker = out / MARKER
+    if marker.is_symlink() or not marker.is_file() or marker.stat().st_size > 4096:
+        return False
+    return marker.read_text(encoding="utf-8", errors="replace") == _marker_text(out)
 
 
 def build(register: Register, figures: Figures, options: BuildOptions) -> BuildReport:
     report = BuildReport()
     started = time.perf_counter()
     options.out = options.out.resolve()
-    check_out_dir(options.out, options.project)
+    lang = register.meta.language
+    check_out_dir(options.out, options.project, options.cache, lang)
     report.address = address = _address(register, options)
     options.out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{options.out.name}-build-", dir=options.out.parent))
     try:
         docs = staging / "docs"
-        lang = register.meta.language
         stage = _Stages(report, options.progress)
-        stage("copy", _copy_sources, options.project, docs)
+        hand_written = stage("copy", _copy_sources, options.project, docs, lang)
         cache = options.cache or options.project / ".cache"
         found = stage("history", history.load_history, options.register_path, cache / "history", register)
         site = pages.Site(register, figures, lang, edit_base=_edit_base(register, options), history=found,
                           site_url=address.url)
         stage("charts", _charts, site, docs, options, report)
         stage("reports", _monthly_reports, site, docs, options, report)
-        stage("pages", pages.render, site, docs)
+        generated = stage("pages", pages.render, site, docs)
+        stage("list", pages.write_list_data, site, docs)
         stage("data", data_files.write, register, figures, options.register_path, docs / "data", address.url)
         stage("feed", feed.write, site, found, docs / "feed.xml", address.url)
+        _check_hand_written(hand_written, generated, docs, lang)
         with incremental.workspace(cache / "site-builder", staging) as ws:
             staged = stage("mkdocs", _site_builder, ws, staging, docs, register, options, address.url)
             report.pages = sum(1 for name in staged if name.endswith(".md"))
             report.pages_rebuilt = len(ws.rebuilt)
-        (staging / "site" / MARKER).write_text("built by python -m generator\n", encoding="utf-8")
+        stage("search", _search_index, staging / "site")
+        (staging / "site" / MARKER).write_text(_marker_text(staging / "site"), encoding="utf-8")
         _swap(staging / "site", options.out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -139,14 +170,47 @@ def _address(register: Register, options: BuildOptions) -> site_address.SiteAddr
         raise BuildError(str(exc)) from exc
 
 
-def _copy_sources(project: Path, docs: Path) -> None:
+def _copy_sources(project: Path, docs: Path, lang: str = "vi") -> list[str]:
+    """Hand-written pages from ``content/`` and our assets into ``docs``; returns the pages' paths.
+    A symbolic link or a special file in ``content/`` is refused: following one would publish
+    whatever it points to (a system file, ``.git/config`` with a CI token)."""
     content = project / "content"
-    if content.is_dir():
-        shutil.copytree(content, docs)
+    hand_written: list[str] = []
+    if content.is_dir() and not content.is_symlink():
+        for folder, dirs, files in os.walk(content):
+            for name in dirs + files:
+                path = Path(folder) / name
+                if path.is_symlink() or not (path.is_dir() or path.is_file()):
+                    raise BuildError(i18n.t("cli.content_link", lang, path=path.relative_to(project)))
+            hand_written += [(Path(folder) / name).relative_to(content).as_posix() for name in files]
+        shutil.copytree(content, docs, symlinks=True)
+    elif content.is_symlink():
+        raise BuildError(i18n.t("cli.content_link", lang, path="content"))
     else:
         docs.mkdir(parents=True)
     shutil.copytree(pages.TEMPLATES / "assets", docs / "assets", dirs_exist_ok=True)
     (docs / "assets" / "palette.css").write_text(palette.css_variables(), encoding="utf-8")
+    return hand_written
+
+
+def _check_hand_written(hand_written: list[str], generated: list[Path], docs: Path, lang: str) -> None:
+    """A hand-written page may not take the path of a generated page, nor sit in a folder of generated
+    pages or files (``content/tasks/999/index.md`` would pass for a task page)."""
+    made = {p.relative_to(docs).as_posix() for p in generated}
+    owned = {path.split("/")[0] for path in made if "/" in path} | {"assets", "charts", "data", "feed.xml"}
+    for page in hand_written:
+        folder, _, name = page.rpartition("/")
+        as_index = f"{folder}/index.md".lstrip("/") if name.lower() == "readme.md" else page
+        if as_index in made or page.split("/")[0] in owned:
+            taken = as_index if as_index in made else page.split("/")[0] + "/"
+            raise BuildError(i18n.t("cli.content_collision", lang, page=f"content/{page}", generated=taken))
+
+
+def _search_index(site: Path) -> None:
+    try:
+        search_index.write(site)
+    except search_index.SearchIndexError as exc:
+        raise BuildError(str(exc)) from exc
 
 
 def _charts(site: pages.Site, docs: Path, options: BuildOptions, report: BuildReport) -> None:
@@ -257,9 +321,11 @@ def _write_config(staging: Path, ws: incremental.Workspace, nav: list[dict[str, 
         "nav": nav,
         "theme": {"language": register.meta.language,
                   "custom_dir": str((pages.TEMPLATES / "overrides").resolve())},
-        "extra_css": ["assets/palette.css", "assets/site.css", "assets/report.css", "assets/print.css"],
-        "extra_javascript": ["assets/tables.js"],
+        "extra_css": ["assets/palette.css", "assets/site.css", "assets/report.css", "assets/print.css",
+                      "assets/list.css", "assets/search.css"],
+        "extra_javascript": ["assets/tables.js", "assets/search.js"],
         "extra": {"feed_title": i18n.t("ui.feed.title", register.meta.language),
+                  "search": search_index.labels(register.meta.language),
                   "notfound": {k: i18n.t(f"ui.notfound.{k}", register.meta.language) for k in ("title", "text", "home")},
                   **_shell_extra(register)},
         # Always ours (checked), never one inherited unchecked from mkdocs.yml; empty = relative links.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import sys
 from collections.abc import Sequence
 
@@ -16,6 +17,31 @@ from .load import Scalar
 from .validate import Result, validate
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+# What a terminal or a CI log would act on rather than show: C0/C1 controls (ANSI escape sequences
+# start with ESC), line and paragraph separators, bidirectional overrides.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(char: re.Match[str]) -> str:
+    code = ord(char.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def safe_line(text: object, multiline: bool = False) -> str:
+    """Text from a register, a commit or a file name made safe to print in a terminal or a CI log:
+    control characters shown as escapes (``\\x1b``), line breaks escaped unless ``multiline``, and no
+    line that a CI runner would read as a workflow command (``::error::``, ``::add-mask::``, ...)."""
+    text = str(text)
+    if not multiline:
+        text = text.replace("\n", "\\n").replace("\t", "\\t")
+    text = _UNSAFE.sub(_escaped, text)
+    return "\n".join("\\" + line if line.lstrip().startswith("::") else line for line in text.split("\n"))
+
+
+def say(text: object, err: bool = False, multiline: bool = False, end: str = "\n") -> None:
+    print(safe_line(text, multiline), file=sys.stderr if err else sys.stdout, end=end)
 
 
 def _date_arg(value: str) -> dt.date:
@@ -61,6 +87,18 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--as-of", type=_date_arg, help="YYYY-MM-DD")
     serve.add_argument("--max-mb", type=float, default=5, help="giới hạn cỡ tệp (MB) / file size limit")
     serve.add_argument("--port", type=int, default=8000)
+    form = commands.add_parser("form", help="lập biểu mẫu báo cáo .xlsx cho cơ quan / spreadsheet report form")
+    form.add_argument("--agency", help="mã cơ quan (khóa trong agencies) / agency id")
+    form.add_argument("--all", action="store_true", help="mỗi cơ quan một tệp, trong thư mục --out / one per agency")
+    form.add_argument("--month", help="YYYY-MM (mặc định: tháng của ngày tính số liệu) / reporting month")
+    form.add_argument("--out", help="tệp .xlsx, hoặc thư mục với --all / file, or folder with --all")
+    form.add_argument("--register", default="tasks.yaml")
+    form.add_argument("--as-of", type=_date_arg, help="YYYY-MM-DD")
+    importing = commands.add_parser("import", help="nhập biểu mẫu đã điền vào tasks.yaml / import filled forms")
+    importing.add_argument("files", nargs="+", metavar="FILE.xlsx")
+    importing.add_argument("--register", default="tasks.yaml")
+    importing.add_argument("--as-of", type=_date_arg, help="YYYY-MM-DD")
+    importing.add_argument("--markdown", action="store_true", help="tóm tắt dạng Markdown / summary as Markdown")
     return parser
 
 
@@ -73,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # never a traceback for an editor
         if args.debug or os.environ.get("GENERATOR_DEBUG"):
             raise
-        print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
+        say(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
         return 3
 
 
@@ -82,7 +120,7 @@ def load_and_validate(path: str, as_of: dt.date | None, max_mb: float = 5) -> Re
     try:
         loaded = load_file(path, int(max_mb * 1024 * 1024))
     except OSError as exc:
-        print(i18n.t("cli.unreadable", "vi", path=path, reason=exc.strerror or exc), file=sys.stderr)
+        say(i18n.t("cli.unreadable", "vi", path=path, reason=exc.strerror or exc), err=True)
         return EXIT_USAGE
     result = validate(loaded, as_of)
     print_problems(result.problems, path, result.language)
@@ -101,17 +139,25 @@ def valid_register(path: str, as_of: dt.date | None, max_mb: float = 5) -> Resul
 
 def print_problems(problems: list[Problem], path: str, lang: str) -> None:
     for p in problems:
-        print(i18n.format_problem(p, path, lang), file=sys.stderr)
+        say(i18n.format_problem(p, path, lang), err=True)
     errors = sum(p.is_error for p in problems)
     if errors:
-        print(i18n.t("cli.invalid", lang, path=path, errors=errors, warnings=len(problems) - errors), file=sys.stderr)
+        say(i18n.t("cli.invalid", lang, path=path, errors=errors, warnings=len(problems) - errors), err=True)
 
 
 def print_annotations(problems: list[Problem], path: str, lang: str) -> None:
-    """GitHub Actions workflow commands, so problems show on the changed lines of a pull request."""
+    """GitHub Actions workflow commands, so problems show on the changed lines of a pull request.
+    The message and the file name are escaped as the runner reads them (``%``, line breaks; ``:`` and
+    ``,`` in properties), so no register text can end the command or start another."""
+    where = _property(path)
     for p in problems:
-        text = i18n.message(p, lang).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        print(f"::{p.severity.value} file={path},line={p.line},col={p.col}::{text}")
+        text = _UNSAFE.sub(_escaped, i18n.message(p, lang).replace("%", "%25")).replace("\n", "%0A")
+        print(f"::{p.severity.value} file={where},line={p.line},col={p.col}::{text}")
+
+
+def _property(value: str) -> str:
+    escaped = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return _UNSAFE.sub(_escaped, escaped.replace(":", "%3A").replace(",", "%2C"))
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -122,7 +168,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     assert result.register is not None and result.as_of is not None
     overall = derive(result.register, result.as_of.date).overall
-    print(i18n.t("cli.valid", result.language, path=args.path, total=overall.total,
+    say(i18n.t("cli.valid", result.language, path=args.path, total=overall.total,
                  as_of=i18n.date(result.as_of.date), early=overall.early, overdue=overall.overdue, **overall.status))
     return EXIT_OK
 
@@ -147,14 +193,14 @@ def cmd_build(args: argparse.Namespace) -> int:
                                     cache=Path(args.cache) if args.cache else None, site_url=args.site_url,
                                     pdfs=not args.no_pdf))
     except BuildError as exc:
-        print(i18n.t("cli.build_failed", lang, reason=str(exc)), file=sys.stderr)
+        say(i18n.t("cli.build_failed", lang, reason=str(exc)), err=True)
         return EXIT_INVALID
     finally:
         progress.finish()
-    print(report.address.describe(lang), file=sys.stdout if report.address.url else sys.stderr)
+    say(report.address.describe(lang), err=not report.address.url)
     for notice in report.notices:
-        print(notice, file=sys.stderr)
-    print(i18n.t("cli.built", lang, out=out, pages=report.pages, rebuilt=report.pages_rebuilt,
+        say(notice, err=True)
+    say(i18n.t("cli.built", lang, out=out, pages=report.pages, rebuilt=report.pages_rebuilt,
                  drawn=report.charts_drawn, reused=report.charts_reused, seconds=i18n.number(report.seconds, lang),
                  index=out / "index.html"))
     return EXIT_OK
@@ -181,7 +227,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if args.since:
         shown, why = gitrepo.show(Path(args.new), args.since)
         if shown is None:
-            print(why, file=sys.stderr)
+            say(why, err=True, multiline=True)
             return EXIT_USAGE
         checked = validate(load_bytes(shown, f"{args.since}:{args.new}"), None)
         print_problems(checked.problems, f"{args.since}:{args.new}", checked.language)
@@ -194,10 +240,10 @@ def cmd_diff(args: argparse.Namespace) -> int:
     lang = new.language
     changes = diff.diff(old.register, new.register)
     if args.markdown:
-        print(environment(lang).get_template("diff.md.j2").render(changes=changes), end="")
+        say(environment(lang).get_template("diff.md.j2").render(changes=changes), multiline=True, end="")
     else:
         for change in changes or []:
-            print(("⚠ " if change.prominent else "- ") + diff.describe(change, lang))
+            say(("⚠ " if change.prominent else "- ") + diff.describe(change, lang))
         if not changes:
             print(i18n.t("change.none", lang))
     return EXIT_OK
@@ -233,5 +279,17 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"schema": cmd_schema, "diff": cmd_diff, "validate": cmd_validate, "build": cmd_build, "serve": cmd_serve,
-            "report": cmd_report}
+def cmd_form(args: argparse.Namespace) -> int:
+    from .forms import cli as forms_cli
+
+    return forms_cli.form(args)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .forms import cli as forms_cli
+
+    return forms_cli.import_forms(args)
+
+
+COMMANDS = {"form": cmd_form, "import": cmd_import, "schema": cmd_schema, "diff": cmd_diff, "validate": cmd_validate,
+            "build": cmd_build, "serve": cmd_serve, "report": cmd_report}

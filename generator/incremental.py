@@ -11,9 +11,8 @@ A dirty build is only sound when nothing else changed: the fingerprint covers
 the builder's configuration, the theme overrides, the package versions and the
 list of staged files; any difference, a missing or half-written workspace, or
 another build holding it, means a full build. Pages in the navigation are
-always rebuilt (every page shows their titles), and Material's search index,
-which a dirty build fills only with the pages it rebuilt, is merged with the
-entries of the pages it kept.
+always rebuilt (every page shows their titles). The search index is made from
+the finished HTML afterwards (``search_index.py``), so it needs nothing from here.
 """
 
 from __future__ import annotations
@@ -30,7 +29,6 @@ from importlib import metadata
 from pathlib import Path
 
 STATE = "state.json"
-SEARCH_INDEX = Path("search") / "search_index.json"
 STATE_VERSION = 1
 PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
 
@@ -42,7 +40,6 @@ class Workspace:
     changed: set[str] = field(default_factory=set)  # staged files (relative, posix) written this time
     rebuilt: set[str] = field(default_factory=set)  # pages MkDocs turns into HTML this time
     fingerprint: str = ""
-    _old_index: dict | None = None
 
     @property
     def docs(self) -> Path:
@@ -121,17 +118,10 @@ def prepare(ws: Workspace, staged_docs: Path, staged: list[str], print_: str, fo
         # where comparing the page's time with its output's could see two writes in one tick.
         (ws.site / output_of(name)).unlink(missing_ok=True)
     ws.rebuilt = {f for f in ws.changed if f.endswith(".md")} | set(forced)
-    index = ws.site / SEARCH_INDEX
-    ws._old_index = json.loads(index.read_text(encoding="utf-8")) if index.is_file() else None
 
 
 def finish(ws: Workspace) -> None:
-    """After the builder succeeded: complete the search index, then trust the workspace again."""
-    if ws.incremental and ws._old_index is not None:
-        index = ws.site / SEARCH_INDEX
-        merged = merge_search_index(ws._old_index, json.loads(index.read_text(encoding="utf-8")),
-                                    {page_url(f) for f in ws.rebuilt})
-        index.write_text(json.dumps(merged, separators=(",", ":"), default=str), encoding="utf-8")  # as Material
+    """After the builder succeeded: trust the workspace again."""
     (ws.root / STATE).write_text(json.dumps({"fingerprint": ws.fingerprint}), encoding="utf-8")
 
 
@@ -146,26 +136,6 @@ def page_url(src: str) -> str:
     prefix = folder + "/" if folder else ""
     stem = name[:-len(".md")]
     return prefix if stem in ("index", "README") else f"{prefix}{stem}/"
-
-
-def merge_search_index(old: dict, new: dict, rebuilt: set[str]) -> dict:
-    """The index a full build would write: kept pages' entries from ``old``, rebuilt pages' from ``new``,
-    in the order of ``old`` (the builder's page order, which a dirty build cannot change). A page in
-    ``new`` counts as rebuilt even if it was not expected to be."""
-    fresh: dict[str, list[dict]] = {}
-    for entry in new["docs"]:
-        fresh.setdefault(entry["location"].split("#")[0], []).append(entry)
-    rebuilt = rebuilt | fresh.keys()
-    docs, placed = [], set()
-    for entry in old["docs"]:
-        page = entry["location"].split("#")[0]
-        if page not in rebuilt:
-            docs.append(entry)
-        elif page not in placed:
-            docs.extend(fresh.get(page, []))
-            placed.add(page)
-    docs.extend(e for page, entries in fresh.items() if page not in placed for e in entries)
-    return {**new, "docs": docs}
 
 
 def _read_state(root: Path) -> dict | None:

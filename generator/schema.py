@@ -26,7 +26,15 @@ DEFAULT_GRACE_DAYS = 5
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _VN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-MAX_TEXT = 20000
+MAX_TEXT = 20000  # a Markdown field (description, target, note, ...)
+# Limits that fit the real case generously (content/editors.md lists them for editors):
+MAX_NAME = 300  # a name: bloc, group, agency, grade, unit, issuer, link title
+MAX_TITLE = 1000  # a task's or the register's title
+MAX_ID = 64  # a key of blocs, agencies or groups
+MAX_TASK_ID = 999_999  # task numbers: at most six digits
+MAX_AMOUNT = 10 ** 15  # a measure's target, baseline or value (7.254 tỷ đồng is 7.254e12 đồng)
+YEARS = (1900, 2200)  # the years a register can mean
+MAX_NUMBER_CHARS = 32  # a number written with more characters is not one an editor means
 
 _CONSTRUCT = yaml.constructor.SafeConstructor()
 INVALID: Any = object()  # marks a value that failed its check
@@ -38,6 +46,7 @@ class Ctx:
 
     problems: list[Problem] = field(default_factory=list)
     refs: list[tuple[str, Scalar, int | None]] = field(default_factory=list)
+    defined: set[tuple[str, str]] = field(default_factory=set)  # (table, key) whose entry was refused: still defined
     task: int | None = None
 
     def error(self, node: Node, code: str, **args: object) -> None:
@@ -82,6 +91,9 @@ class Text(Shape):
     kind = "text"
     multiline = False  # may hold line breaks and tabs (Markdown)
 
+    def __init__(self, limit: int = MAX_NAME) -> None:
+        self.limit = limit
+
     def check(self, node: Node, ctx: Ctx, name: str) -> Any:
         scalar = self._scalar(node, ctx, name)
         if scalar is None:
@@ -90,8 +102,8 @@ class Text(Shape):
         if not value:
             ctx.error(node, "empty_value", field=name)
             return INVALID
-        if len(value) > MAX_TEXT:
-            ctx.error(node, "text_too_long", field=name, limit=MAX_TEXT)
+        if len(value) > self.limit:
+            ctx.error(node, "text_too_long", field=name, limit=self.limit)
             return INVALID
         bad = control_character(value, self.multiline)
         if bad is not None:
@@ -103,13 +115,16 @@ class Text(Shape):
     def json_schema(self) -> dict[str, Any]:
         # An unquoted 2021 or true is text to the validator (it reads what was typed) and a number or a
         # boolean to an editor reading YAML 1.2: all three are allowed; a string must hold a character.
-        return {"type": ["string", "number", "boolean"], "maxLength": MAX_TEXT,
+        return {"type": ["string", "number", "boolean"], "maxLength": self.limit,
                 "pattern": _text_pattern(self.multiline), "patternErrorMessage": SCHEMA_MESSAGES["text"]}
 
 
 class Markdown(Text):
     kind = "markdown"
     multiline = True
+
+    def __init__(self, limit: int = MAX_TEXT) -> None:
+        super().__init__(limit)
 
 
 # Characters no honest editor types and that change what a page, a feed or a terminal shows:
@@ -142,10 +157,14 @@ class Date(Shape):
             ctx.error(node, "bad_date", field=name, value=raw[:40])
             return INVALID
         try:
-            return dt.date(year, month, day)
+            value = dt.date(year, month, day)
         except ValueError:
             ctx.error(node, "impossible_date", field=name, value=raw)
             return INVALID
+        if not YEARS[0] <= year <= YEARS[1]:
+            ctx.error(node, "date_out_of_range", field=name, value=raw, low=YEARS[0], high=YEARS[1])
+            return INVALID
+        return value
 
     def json_schema(self) -> dict[str, Any]:
         return {"type": "string", "pattern": DATE_SCHEMA_PATTERN, "patternErrorMessage": SCHEMA_MESSAGES["date"],
@@ -166,16 +185,22 @@ class Number(Shape):
         scalar = self._scalar(node, ctx, name)
         if scalar is None:
             return INVALID
+        raw = scalar.raw.strip()
+        if len(raw) > MAX_NUMBER_CHARS:
+            return self._out_of_range(node, ctx, name, raw[:20] + "…")
         value = self._parse(scalar)
         if value is None:
-            ctx.error(node, "not_integer" if self.integer else "not_number", field=name, value=scalar.raw[:40])
+            ctx.error(node, "not_integer" if self.integer else "not_number", field=name, value=raw[:40])
             return INVALID
         if self.minimum is not None and value < self.minimum or self.maximum is not None and value > self.maximum:
-            low = self.minimum if self.minimum is not None else "-∞"
-            high = self.maximum if self.maximum is not None else "∞"
-            ctx.error(node, "out_of_range", field=name, value=scalar.raw, low=_fmt(low), high=_fmt(high))
-            return INVALID
+            return self._out_of_range(node, ctx, name, raw)
         return value
+
+    def _out_of_range(self, node: Node, ctx: Ctx, name: str, shown: str) -> Any:
+        low = self.minimum if self.minimum is not None else "-∞"
+        high = self.maximum if self.maximum is not None else "∞"
+        ctx.error(node, "out_of_range", field=name, value=shown, low=_fmt(low), high=_fmt(high))
+        return INVALID
 
     def _parse(self, scalar: Scalar) -> int | float | None:
         """YAML 1.1 numbers as PyYAML reads them; quoted text and booleans are not numbers."""
@@ -241,12 +266,16 @@ class Ident(Shape):
 
     def json_schema(self) -> dict[str, Any]:
         # Unquoted, an id such as 2021, 1e-5 or yes is read by YAML 1.2 as a number or a boolean.
-        return {"type": ["string", "number", "boolean"], "minimum": 0, "pattern": _ID_SCHEMA_PATTERN,
-                "patternErrorMessage": SCHEMA_MESSAGES["id"]}
+        return {"type": ["string", "number", "boolean"], "minimum": 0, "maxLength": MAX_ID,
+                "pattern": _ID_SCHEMA_PATTERN, "patternErrorMessage": SCHEMA_MESSAGES["id"]}
 
 
 def check_id(scalar: Scalar, ctx: Ctx, name: str) -> Any:
     value = scalar.raw.strip()
+    if len(value) > MAX_ID:
+        ctx.error(scalar, "id_too_long", field=name, value=value[:40] + "…", limit=MAX_ID,
+                  suggestion=suggest_id(value)[:MAX_ID].rstrip("-"))
+        return INVALID
     if ID_PATTERN.match(value):
         return value
     ctx.error(scalar, "bad_id", field=name, value=value[:40], suggestion=suggest_id(value))
@@ -353,6 +382,20 @@ _URL_PATH = re.compile(r"(?:/(?:[A-Za-z0-9\-._~+,=!$*]|%[0-9A-Fa-f]{2})*)*")
 _HOST = re.compile(r"(?=.{1,253}\Z)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*")
 
 
+class UrlPath(Text):
+    """A path appended to ``repo_url`` (``edit_uri``): the characters of a URL path only."""
+
+    def check(self, node: Node, ctx: Ctx, name: str) -> Any:
+        value = super().check(node, ctx, name)
+        if value is not INVALID and not _URL_PATH.fullmatch("/" + value.strip("/")):
+            ctx.error(node, "bad_web_address", field=name, value=value[:60], detail="url_character")
+            return INVALID
+        return value
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "maxLength": self.limit, "pattern": r"^[A-Za-z0-9\-._~/%+,=!$*]+$"}
+
+
 class Url(Text):
     kind = "url"
     SCHEMES = ("http://", "https://", "mailto:")
@@ -373,6 +416,7 @@ class Url(Text):
 @dataclass
 class ListOf(Shape):
     item: Shape = field(default_factory=Text)
+    limit: int = 100  # items at most: every item is a page, a row or a line of a page
     kind = "list"
 
     def check(self, node: Node, ctx: Ctx, name: str) -> Any:
@@ -381,12 +425,15 @@ class ListOf(Shape):
         if not isinstance(node, Sequence):
             ctx.error(node, "wrong_type", field=name, expected=self.kind)
             return INVALID
+        if len(node.items) > self.limit:
+            ctx.error(node.items[self.limit], "too_many", field=name, count=len(node.items), limit=self.limit)
+            return INVALID
         values = [self.item.check(child, ctx, name) for child in node.items]
         return [v for v in values if v is not INVALID]
 
     def json_schema(self) -> dict[str, Any]:
         # Empty ("reports:" or "reports: []") is an empty list to the validator.
-        return {"type": ["array", "null"], "items": self.item.json_schema()}
+        return {"type": ["array", "null"], "maxItems": self.limit, "items": self.item.json_schema()}
 
 
 @dataclass
@@ -394,11 +441,16 @@ class MapOf(Shape):
     """A table keyed by id (blocs, agencies, groups)."""
 
     value: Shape = field(default_factory=Text)
+    limit: int = 100  # entries at most: each is a page of the site
     kind = "table"
 
     def check(self, node: Node, ctx: Ctx, name: str) -> Any:
         if not isinstance(node, Mapping):
             ctx.error(node, "wrong_type", field=name, expected=self.kind)
+            return INVALID
+        if len(node.items) > self.limit:
+            ctx.error(list(node.keys.values())[self.limit], "too_many", field=name, count=len(node.items),
+                      limit=self.limit)
             return INVALID
         result = {}
         for key, child in node.items.items():
@@ -406,12 +458,16 @@ class MapOf(Shape):
             value = self.value.check(child, ctx, key)
             if ident is not INVALID and value is not INVALID:
                 result[ident] = value
+            elif ident is not INVALID:
+                ctx.defined.add((name, ident))
         return result
 
     def json_schema(self) -> dict[str, Any]:
         return {
             "type": "object",
-            "propertyNames": {"pattern": _ID_SCHEMA_PATTERN, "patternErrorMessage": SCHEMA_MESSAGES["id"]},
+            "maxProperties": self.limit,
+            "propertyNames": {"pattern": _ID_SCHEMA_PATTERN, "maxLength": MAX_ID,
+                              "patternErrorMessage": SCHEMA_MESSAGES["id"]},
             "additionalProperties": self.value.json_schema(),
         }
 
@@ -497,7 +553,7 @@ GRADE = Record({
 })
 
 REGISTER_META = Record({
-    "title": _f(Text(), "Tên văn bản (bắt buộc)", "Title of the register (required)", True),
+    "title": _f(Text(MAX_TITLE), "Tên văn bản (bắt buộc)", "Title of the register (required)", True),
     "issuer": _f(Text(), "Cơ quan ban hành", "Issuing body"),
     "issued": _f(Date(), "Ngày ban hành (YYYY-MM-DD)", "Date issued (YYYY-MM-DD)"),
     "start": _f(Date(), "Ngày bắt đầu thực hiện (bắt buộc)", "Start of the period (required)", True),
@@ -507,9 +563,9 @@ REGISTER_META = Record({
     "language": _f(Enum(("vi", "en"), "bad_language"), "Ngôn ngữ: vi (mặc định) hoặc en", "Language: vi (default) or en"),
     "description": _f(Markdown(), "Giới thiệu (Markdown), hiện ở trang chủ", "Description (Markdown) for the home page"),
     "repo_url": _f(WebAddress(), "Địa chỉ kho mã nguồn (để có liên kết sửa)", "Repository address (for edit links)"),
-    "edit_uri": _f(Text(), "Đường dẫn sửa tệp trên kho, vd. edit/main/", "Edit path on the repository host, e.g. edit/main/"),
+    "edit_uri": _f(UrlPath(), "Đường dẫn sửa tệp trên kho, vd. edit/main/", "Edit path on the repository host, e.g. edit/main/"),
     "site_url": _f(WebAddress(), "Địa chỉ công khai của trang", "Public address of the site"),
-    "grading": _f(ListOf(GRADE), "Thang xếp loại, từ cao xuống thấp", "Grades, highest first"),
+    "grading": _f(ListOf(GRADE, limit=20), "Thang xếp loại, từ cao xuống thấp", "Grades, highest first"),
     "short_name": _f(Text(), "Tên ngắn của văn bản, vd. Kết luận số 55-KL/TU", "Short name, e.g. Conclusion No. 55"),
     "licence": _f(Text(), "Giấy phép của dữ liệu mở, vd. CC BY 4.0", "Licence of the open data, e.g. CC BY 4.0"),
     "licence_url": _f(Url(), "Địa chỉ văn bản giấy phép", "Address of the licence text"),
@@ -531,13 +587,13 @@ AGENCY = Record({
 
 MEASURE = Record({
     "unit": _f(Text(), "Đơn vị tính, vd. km, tỷ đồng, %", "Unit, e.g. km, billion VND, %", True),
-    "target": _f(Number(0), "Chỉ tiêu cần đạt", "Target value", True),
-    "baseline": _f(Number(0), "Giá trị ban đầu (mặc định 0)", "Starting value (default 0)"),
+    "target": _f(Number(0, MAX_AMOUNT), "Chỉ tiêu cần đạt", "Target value", True),
+    "baseline": _f(Number(0, MAX_AMOUNT), "Giá trị ban đầu (mặc định 0)", "Starting value (default 0)"),
 })
 
 LINK = Record({
     "title": _f(Text(), "Tên tài liệu", "Title", True),
-    "url": _f(Url(), "Địa chỉ http(s) hoặc mailto", "http(s) or mailto address", True),
+    "url": _f(Url(2000), "Địa chỉ http(s) hoặc mailto", "http(s) or mailto address", True),
 })
 
 REPORT_SNIPPET = {
@@ -552,15 +608,15 @@ REPORT = Record({
     "status": _f(Enum(STATUSES, "bad_status"), "Tình trạng: not_started | in_progress | paused | done | cancelled",
                  "Status: not_started | in_progress | paused | done | cancelled", True),
     "progress": _f(Number(0, 100), "Tiến độ 0-100 (chỉ khi không có measure)", "Progress 0-100 (only without a measure)"),
-    "value": _f(Number(0), "Giá trị đạt được (chỉ khi có measure)", "Value reached (only with a measure)"),
+    "value": _f(Number(0, MAX_AMOUNT), "Giá trị đạt được (chỉ khi có measure)", "Value reached (only with a measure)"),
     "note": _f(Markdown(), "Kết quả, thuận lợi", "What was done"),
     "difficulties": _f(Markdown(), "Khó khăn, vướng mắc", "Difficulties"),
     "proposals": _f(Markdown(), "Kiến nghị, đề xuất", "Proposals"),
 }, snippets=(REPORT_SNIPPET,))
 
 TASK = Record({
-    "id": _f(Number(1, integer=True), "Số thứ tự nhiệm vụ (số nguyên dương, không trùng)", "Task number (unique positive integer)", True),
-    "title": _f(Text(), "Nội dung nhiệm vụ", "What the task is", True),
+    "id": _f(Number(1, MAX_TASK_ID, integer=True), "Số thứ tự nhiệm vụ (số nguyên dương, không trùng)", "Task number (unique positive integer)", True),
+    "title": _f(Text(MAX_TITLE), "Nội dung nhiệm vụ", "What the task is", True),
     "group": _f(Ref(target="groups"), "Nhóm việc (khóa trong groups)", "Group (a key of groups)", True),
     "lead": _f(Ref(target="agencies"), "Cơ quan chủ trì (khóa trong agencies)", "Lead agency (a key of agencies)", True),
     "partners": _f(ListOf(Ref(target="agencies")), "Cơ quan phối hợp", "Partner agencies"),
@@ -568,7 +624,7 @@ TASK = Record({
     "deadline": _f(Date(), "Thời gian hoàn thành (bắt buộc)", "Deadline (required)", True),
     "measure": _f(MEASURE, "Chỉ tiêu định lượng", "Numeric target"),
     "links": _f(ListOf(LINK), "Tài liệu, minh chứng", "Evidence links"),
-    "reports": _f(ListOf(REPORT), "Các lần báo cáo tiến độ", "Progress reports"),
+    "reports": _f(ListOf(REPORT, limit=100_000), "Các lần báo cáo tiến độ", "Progress reports"),
     "reporting": _f(Enum(CADENCES, "bad_reporting"), "Kỳ báo cáo của nhiệm vụ: monthly hoặc weekly (việc khó); bỏ trống: theo register",
                     "This task's reporting cadence: monthly or weekly (hard tasks); default: the register's"),
 }, label="id", snippets=({
@@ -580,10 +636,10 @@ TASK = Record({
 
 REGISTER = Record({
     "register": _f(REGISTER_META, "Thông tin chung của văn bản", "About the register", True),
-    "blocs": _f(MapOf(Text()), "Các khối: mã → tên", "Blocs: id → name", True),
-    "agencies": _f(MapOf(AGENCY), "Các cơ quan: mã → {name, bloc}", "Agencies: id → {name, bloc}", True),
-    "groups": _f(MapOf(Text()), "Các nhóm việc: mã → tên", "Groups: id → name", True),
-    "tasks": _f(ListOf(TASK), "Danh sách nhiệm vụ", "The tasks", True),
+    "blocs": _f(MapOf(Text(), limit=50), "Các khối: mã → tên", "Blocs: id → name", True),
+    "agencies": _f(MapOf(AGENCY, limit=500), "Các cơ quan: mã → {name, bloc}", "Agencies: id → {name, bloc}", True),
+    "groups": _f(MapOf(Text(), limit=200), "Các nhóm việc: mã → tên", "Groups: id → name", True),
+    "tasks": _f(ListOf(TASK, limit=20_000), "Danh sách nhiệm vụ", "The tasks", True),
 })
 
 

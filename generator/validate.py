@@ -115,7 +115,7 @@ def _check_refs(data: dict[str, Any], ctx: Ctx) -> None:
         if not isinstance(table, dict) or not isinstance(node, Scalar):
             continue
         value = node.raw.strip()
-        if value not in table:
+        if value not in table and (target, value) not in ctx.defined:
             args: dict[str, object] = {"value": value[:40], "table": target,
                                        "suggestion": closest(value, tuple(table)) or ""}
             if task is not None:

@@ -118,7 +118,7 @@ def valid_registers(draw) -> str:
     agencies = {k: {"name": draw(_TEXT), "bloc": draw(st.sampled_from(sorted(blocs)))}
                 for k in draw(st.sets(_ID, min_size=1, max_size=4))}
     groups = {k: draw(_TEXT) for k in draw(st.sets(_ID, min_size=1, max_size=3))}
-    ids = draw(st.sets(st.integers(1, 10**6), max_size=5))
+    ids = draw(st.sets(st.integers(1, 999_999), max_size=5))  # task numbers have at most six digits (#18)
     tasks = [_task(draw, number, sorted(agencies), sorted(groups), start, as_of) for number in ids]
     register = {"register": meta, "blocs": blocs, "agencies": agencies, "groups": groups, "tasks": tasks}
     return _yaml.safe_dump(register, allow_unicode=True, sort_keys=False, width=200)

@@ -86,18 +86,6 @@ def test_a_workspace_in_use_by_another_build_is_not_shared(project):
     assert files(project / "other") == files(project / "site")
 
 
-def test_search_index_merge_keeps_order_and_replaces_rebuilt_pages():
-    old = {"config": {"lang": ["vi"]}, "docs": [
-        {"location": "", "text": "home"}, {"location": "#a", "text": "home a"},
-        {"location": "tasks/1/", "text": "old 1"}, {"location": "tasks/1/#r", "text": "old 1 r"},
-        {"location": "tasks/2/", "text": "two"}]}
-    new = {"config": {"lang": ["vi"], "new": True}, "docs": [
-        {"location": "tasks/1/", "text": "new 1"}, {"location": "", "text": "new home"}]}
-    merged = incremental.merge_search_index(old, new, {"", "tasks/1/"})
-    assert [d["text"] for d in merged["docs"]] == ["new home", "new 1", "two"]
-    assert merged["config"] == new["config"]
-
-
 @pytest.mark.parametrize(("src", "url"), [("index.md", ""), ("tasks/index.md", "tasks/"), ("tasks/5/index.md", "tasks/5/"),
                                           ("about.md", "about/"), ("guide/README.md", "guide/"), ("README.md", "")])
 def test_page_url(src, url):

@@ -173,7 +173,9 @@ ONLY_VALIDATE = {"alias", "anchor", "duplicate_key", "duplicate_task_id", "end_b
                  "measure_target_below_baseline", "progress_with_measure", "value_without_measure",
                  "report_after_as_of", "undefined_agency", "undefined_bloc", "undefined_group", "undefined_partner",
                  "multiple_documents", "not_utf8", "nul_byte", "bad_timezone", "yaml_syntax_colon", "yaml_syntax_tab",
-                 "yaml_unclosed_quote", "empty", "carriage_return_title"}
+                 "yaml_unclosed_quote", "empty", "carriage_return_title",
+                 # issue 18's limits that JSON Schema does not express here: years 1900-2200, six-digit task numbers
+                 "deadline_year_1", "end_year_9999", "task_id_3600_digits"}
 
 
 @pytest.mark.parametrize("path", sorted((REGISTERS / "broken").glob("*.yaml")), ids=lambda p: p.stem)

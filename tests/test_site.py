@@ -240,17 +240,16 @@ def test_home_page_features_at_most_twelve_targets_and_links_to_all(tmp_path):
     assert "Chỉ tiêu thử 19" in text_of(out / "targets" / "index.html")
 
 
-def test_search_finds_a_task_on_its_own_page_not_in_every_list(site):
-    """Lists repeat every task; indexing them would make a phone download each task several times over."""
-    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
-    tasks = json.loads((site / "data" / "tasks.json").read_text(encoding="utf-8"))
-    for task in tasks:
-        holders = {d["location"].split("#")[0] for d in docs if task["title"] in d["title"] + " " + d["text"]}
-        own = task["url"].removeprefix("../")  # the data file's link, made relative to the site root
-        assert own in holders
-        # besides its page, only the home page's short lists (latest reports, key targets) and the targets
-        # page; never the task list, attention or agency tables, nor its neighbours' previous/next links
-        assert holders - {own, "", "targets/"} == set(), (task["id"], holders)
+def test_search_indexes_each_page_once_and_no_list_of_tasks(site):
+    """Lists repeat every task; indexing them would make a phone download each task several times over.
+    Pagefind indexes what is marked data-pagefind-body: every page but the task list, and in them
+    not the tables marked data-search-exclude (browser tests check what queries find)."""
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    marked = [p for p in site.rglob("*.html") if "data-pagefind-body" in p.read_text(encoding="utf-8")]
+    assert sum(lang["page_count"] for lang in entry["languages"].values()) == len(marked)
+    assert site / "tasks" / "index.html" not in marked and site / "tasks" / "1" / "index.html" in marked
+    assert not (site / "search" / "search_index.json").exists()  # the theme's search is gone
+    assert not list((site / "pagefind").glob("pagefind-ui*")), "Pagefind's own interface is not used"
 
 
 def _field_guide(site: Path) -> dict[str, list[str]]:

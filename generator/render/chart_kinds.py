@@ -64,6 +64,8 @@ _WIDTHS = dict(zip(_ASCII, _EM, strict=True))
 _WIDTHS.update({"·": 0.318, "…": 1.0, "–": 0.5, "—": 1.0, "đ": 0.635, "Đ": 0.77, "≥": 0.838, "²": 0.401,
                 "³": 0.401, "°": 0.5})
 
+_NARROWEST = min(_WIDTHS.values())
+
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """Width in px of ``text`` at ``size`` px in DejaVu Sans (bold ≈ 10 % wider)."""
@@ -81,7 +83,7 @@ def fit(text: str, size: float, width: float, bold: bool = False) -> str:
     """``text``, cut with an ellipsis so that it is at most ``width`` px wide."""
     if text_width(text, size, bold) <= width:
         return text
-    cut = text
+    cut = text[:int(width / (_NARROWEST * size)) + 1]  # no more characters than could fit: a bounded loop
     while cut and text_width(cut.rstrip(" ,.;:–-") + "…", size, bold) > width:
         cut = cut[:-1]
     return cut.rstrip(" ,.;:–-") + "…"

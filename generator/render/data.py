@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,22 +97,35 @@ def _brief(tally: Tally) -> dict[str, Any]:
 
 
 def _cell(value: Any) -> Any:
-    """CSV cell: lists joined, booleans as true/false, and text that a spreadsheet
-    would run as a formula (=, +, -, @) quoted with an apostrophe."""
+    """CSV cell: lists joined, booleans as true/false, text guarded against formulas."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return ";".join(value)
+        return guard_formula(";".join(value))
     if value is None:
         return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
+    if isinstance(value, str):
+        return guard_formula(value)
     return value
+
+
+# A spreadsheet runs a cell as a formula when it starts with = or @, or with + or - followed by more
+# than a plain number ("- " opening a list is text). Where a cell begins depends on how the file is
+# opened: after a ',' ';' or tab (whichever separator the reader's locale picks; ';' is Excel's
+# default in Vietnamese) and after a line break, even inside quotes. Each such start is guarded
+# with an apostrophe (OWASP's advice for CSV injection); nothing else is changed.
+_FORMULA_START = re.compile(r"(^|[,;\t\r\n])(?=[=@]|[+-](?!\s|\d+(?:[.,]\d+)?(?:[,;\t\r\n]|$)|$))")
+
+
+def guard_formula(text: str) -> str:
+    """``=SUM(1)`` → ``'=SUM(1)``; ``a;=SUM(1)`` → ``a;'=SUM(1)``; ``- việc 1`` and ``-3`` unchanged."""
+    return _FORMULA_START.sub(r"\1'", text)
 
 
 def _csv(fields: tuple[str, ...], rows: list[dict[str, Any]]) -> bytes:
     buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\r\n")
+    # every cell quoted, so that no separator or line break inside a value splits it
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writeheader()
     for row in rows:
         writer.writerow({k: _cell(row.get(k)) for k in fields})

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,8 +34,12 @@ from ..history import History
 from ..model import Register, Report, Task
 from . import text
 from .pages import Site, environment
+from .text import commit_subject
 
 LIMIT = 50
+# Characters XML 1.0 forbids (a register's are refused by validation; a commit's or an old version's
+# text is not): one of them and feed readers drop the whole feed.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 AUTHORITY = "transparency-register.invalid"  # tag: URIs need a name; this one is nobody's and never resolves
 REPORT_FIELDS = ("note", "difficulties", "proposals")
 
@@ -106,7 +111,8 @@ def entries(site: Site, history: History | None) -> list[Entry]:
     for rev in history.revisions if history and history.available else []:
         for i, change in enumerate(rev.changes):
             found.append(Entry(id=f"{base}commit-{rev.commit.sha}/{i}", title=describe(change, lang),
-                               updated=rev.commit.date, link=f"tasks/{change.task}/", summary=rev.commit.subject))
+                               updated=rev.commit.date, link=f"tasks/{change.task}/",
+                               summary=commit_subject(rev.commit.subject)))
     found.sort(key=lambda e: (e.updated, e.id), reverse=True)
     return found[:LIMIT]
 
@@ -119,5 +125,5 @@ def write(site: Site, history: History | None, out: Path, site_url: str | None =
     base = site_url.rstrip("/") + "/" if site_url else ""
     xml = environment(site.lang).get_template("feed.xml.j2").render(
         entries=items, updated=updated, base=base, reg=site.register, feed_id=tag_base(site.register) + "feed")
-    out.write_text(xml, encoding="utf-8")
+    out.write_text(_XML_INVALID.sub("\ufffd", xml), encoding="utf-8")
     return out

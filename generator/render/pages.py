@@ -59,7 +59,8 @@ class Site:
     def task_row(self, task: Task) -> dict[str, Any]:
         return {"task": task, "f": self.figures.tasks[task.id], "agency": self.register.agencies[task.lead],
                 "group": self.register.groups[task.group],
-                "bloc": self.register.blocs[self.register.agencies[task.lead].bloc]}
+                "bloc": self.register.blocs[self.register.agencies[task.lead].bloc],
+                "part": list_part(self.figures.tasks[task.id])}
 
     def rows(self, tasks: Any = None) -> list[dict[str, Any]]:
         return [self.task_row(t) for t in (self.register.tasks if tasks is None else tasks)]
@@ -80,6 +81,81 @@ def history_changes(history: Any, timezone: str) -> list[tuple[dt.date, str, int
     zone = ZoneInfo(timezone)
     return [(rev.commit.date.astimezone(zone).date(), change.kind, change.task)
             for rev in history.revisions for change in rev.changes]
+
+
+# The task list's status filter: the parts of the one partition (issue 11), then two unions.
+LIST_PARTS = ("done_early", "done_on_day", "done_late", "overdue", "in_progress", "not_started", "paused",
+              "cancelled")
+LIST_UNIONS = ("done", "not_yet_due")
+
+
+def list_part(f: Any) -> str:
+    """The one part of the partition a task's row belongs to: done tasks by their completion against
+    the deadline, open tasks past their deadline overdue whatever their status, the others by status."""
+    if f.status == "done":
+        return "done_early" if f.early else "done_late" if f.late else "done_on_day"
+    if f.overdue:
+        return "overdue"
+    return str(f.status)
+
+
+LIST_PAGE_SIZE = 200  # rows per page of the task list: ~1 KB of HTML each, well under 500 KB a page
+LIST_CHUNK_SIZE = 1000  # tasks per file of the list's data, fetched one after another by tables.js
+LIST_DATA = "list"  # not under tasks/, where every folder is a task
+
+
+def list_page_path(number: int) -> str:
+    return "tasks/index.md" if number == 1 else f"tasks/page/{number}/index.md"
+
+
+def list_pages(site: Site, size: int | None = None) -> Iterator[Page]:
+    """The task list, by number, ``size`` tasks a page: ``tasks/``, ``tasks/page/2/``, … (stable
+    addresses; complete without JavaScript). With JavaScript, filtering and sorting work over all
+    tasks from the list's data (``write_list_data``)."""
+    size = size or LIST_PAGE_SIZE
+    ordered = sorted(site.register.tasks, key=lambda t: t.id)
+    count = max(1, -(-len(ordered) // size))
+    for number in range(1, count + 1):
+        part = ordered[(number - 1) * size:number * size]
+        yield Page("tasks.md.j2", list_page_path(number), {
+            "parts": LIST_PARTS, "unions": LIST_UNIONS, "rows": site.rows(part), "page_number": number,
+            "page_count": count, "first": part[0].id if part else 0, "last": part[-1].id if part else 0,
+        })
+
+
+def list_data(site: Site, chunk: int | None = None) -> dict[str, Any]:
+    """The task list as compact data: names once, then one short row per task, in files of ``chunk``."""
+    chunk = chunk or LIST_CHUNK_SIZE
+    reg, fig = site.register, site.figures
+    groups, agencies = list(reg.groups), sorted(reg.agencies, key=lambda a: reg.agencies[a].name)
+    group_at, agency_at = {g: i for i, g in enumerate(groups)}, {a: i for i, a in enumerate(agencies)}
+    rows = []
+    for task in sorted(reg.tasks, key=lambda t: t.id):
+        f = fig.tasks[task.id]
+        rows.append([task.id, task.title, group_at[task.group], agency_at[task.lead], task.deadline.isoformat(),
+                     f.status, list_part(f), f.progress, f.days_overdue])
+    meta = {
+        "total": len(rows), "chunks": -(-len(rows) // chunk),
+        "fields": ["id", "title", "group", "agency", "deadline", "status", "part", "progress", "days_overdue"],
+        "groups": [[g, reg.groups[g].name] for g in groups],
+        "agencies": [[a, reg.agencies[a].name, reg.agencies[a].bloc] for a in agencies],
+        "status": {s: i18n.t(f"status.{s}", site.lang) for s in ("not_started", "in_progress", "paused", "done",
+                                                                 "cancelled")},
+        "overdue": i18n.t("ui.overdue_days", site.lang, days="{days}"),
+    }
+    return {"meta": meta, "chunks": [rows[i:i + chunk] for i in range(0, len(rows), chunk)]}
+
+
+def write_list_data(site: Site, docs: Path) -> None:
+    import json
+
+    folder = docs / LIST_DATA
+    folder.mkdir(parents=True, exist_ok=True)
+    made = list_data(site)
+    dump = {"ensure_ascii": False, "separators": (",", ":")}
+    (folder / "meta.json").write_text(json.dumps(made["meta"], **dump), encoding="utf-8")
+    for i, rows in enumerate(made["chunks"]):
+        (folder / f"{i}.json").write_text(json.dumps(rows, **dump), encoding="utf-8")
 
 
 def environment(lang: str) -> jinja2.Environment:
@@ -107,6 +183,7 @@ def environment(lang: str) -> jinja2.Environment:
         safe_url=lambda u: u if text.is_safe_url(u) else "#",
         describe=lambda change: diff.describe(change, lang),
         said=lambda value: diff.word(value, lang),
+        subject=text.commit_subject,
     )
     return env
 
@@ -120,7 +197,7 @@ def plan(site: Site) -> Iterator[Page]:
     yield Page("home.md.j2", "index.md", {"recent": recent_reports(reg, fig), **tallies,
                                           "targets": key_targets(reg), "all_targets": len(measured)})
     yield Page("targets.md.j2", "targets/index.md", {"targets": measured})
-    yield Page("tasks.md.j2", "tasks/index.md")
+    yield from list_pages(site)
     ordered = sorted(reg.tasks, key=lambda t: t.id)
     for i, task in enumerate(ordered):
         yield Page("task.md.j2", f"tasks/{task.id}/index.md", {

@@ -72,6 +72,12 @@ def _converter() -> markdown.Markdown:
 _PLAIN = re.compile(r"(?![-\s]*\Z)(?!(?:[-+*>#=]|\d+[.)])[ \t])[^\x00-\x1f\x7f\\`*_{}\[\]<>#!&|~]*\Z")
 
 
+# Python-Markdown matches each '[' against the rest of the text: a field made of thousands of them
+# ("![" × 10,000) costs seconds to minutes. No honest note holds this many links; one that does is
+# shown as plain text, paragraph by paragraph.
+MAX_BRACKETS = 100
+
+
 @lru_cache(maxsize=4096)
 def markdown_to_html(text: str | None) -> Markup:
     """Register Markdown → safe HTML."""
@@ -79,6 +85,9 @@ def markdown_to_html(text: str | None) -> Markup:
         return Markup("")
     if text == text.strip() and _PLAIN.match(text):
         return Markup("<p>%s</p>") % Markup(html.escape(text, quote=False))
+    if text.count("[") > MAX_BRACKETS:
+        return Markup("\n").join(Markup("<p>%s</p>") % part.strip() for part in re.split(r"\n\s*\n", text)
+                                  if part.strip())
     converter = _converter()
     converter.reset()
     return Markup(converter.convert(text))
@@ -96,4 +105,36 @@ def front_matter_title(text: object) -> Markup:
 def escape_markdown(text: object) -> Markup:
     """Plain text for a Markdown context (a heading): Markdown and HTML escaped."""
     escaped = str(html.escape(str(text), quote=False))
-    return Markup(_MD_SPECIAL.sub(r"\\\1", escaped).replace("\n", " "))
+    return Markup(_LINE_BREAKS.sub(" ", _MD_SPECIAL.sub(r"\\\1", escaped)))
+
+
+# Anything that ends a line for Markdown or a browser: a title must stay on its heading's line.
+_LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+# --- heading ids -------------------------------------------------------------------------------------
+# Register text becomes headings, and headings get ids. An id the theme or our scripts look up
+# (Material's are all "__config", "__search", ...; ours "task-table", "task-filters") would clobber
+# the real element when it comes first, and the page's scripts would stop. Ids made from text never
+# start with "_" and never equal one of ours.
+RESERVED_IDS = frozenset({"task-table", "task-filters"})
+
+
+def slugify(value: str, separator: str) -> str:
+    """The ``toc`` extension's id for a heading (set in mkdocs.yml)."""
+    from pymdownx.slugs import slugify as make
+
+    slug = make(case="lower")(value, separator).lstrip("_")
+    return slug if slug and slug not in RESERVED_IDS else f"h-{slug}".rstrip("-")
+
+
+# --- text from commits --------------------------------------------------------------------------------
+MAX_SUBJECT = 200  # characters of a commit subject shown in the change log and the feed
+_NOT_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]+")
+
+
+def commit_subject(subject: str) -> str:
+    """A commit's subject as a reader sees it: its first line only, control characters made spaces,
+    at most ``MAX_SUBJECT`` characters (a 2 MB message must not make a 100 MB feed)."""
+    line = " ".join(_NOT_TEXT.sub(" ", subject[:MAX_SUBJECT * 4].split("\n", 1)[0]).split())
+    return line if len(line) <= MAX_SUBJECT else line[:MAX_SUBJECT - 1].rstrip() + "…"

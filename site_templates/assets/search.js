@@ -1,53 +1,36 @@
-/* Search without diacritics, in the search box of Material for MkDocs.
+/* The site's search box, over the Pagefind index (pagefind/, made from the built pages).
 
-   Loaded by overrides/main.html right after Material's configuration and before Material's
-   bundle, so it can:
-   1. point Material's search at assets/search-worker.js, which loads Material's own worker and
-      folds diacritics in both the index and the query ("chieng co" finds "Chiềng Cọ",
-      "dang vien" finds "đảng viên"); the search box, result list and keyboard use stay Material's;
-   2. give the search dialog an accessible name;
-   3. after a result is opened (?h=words, Material's search.highlight), also mark the words on
-      the page that match only once diacritics are folded; Material marks the exact ones.
-   Without this script (or without workers) the site's search works as Material ships it. */
+   - The box (partials/site-search.html) is hidden until this script runs, then moved into the
+     header; "/" or the magnifier opens it in a dialog (Esc closes it, focus returns).
+   - Pagefind fetches only the index chunks and page fragments a query needs.
+   - Pagefind folds accents (ọ → o) but not đ → d: each word with a "d" is also searched with
+     "đ" ("dang vien" finds "đảng viên"), and the answers are merged.
+   - Ranking: a page with the words as a phrase comes first, then pages with every word whole,
+     then pages that only have words starting so ("Chiềng Cọ" before "Chiềng Cơi"); Pagefind's
+     score orders each tier.
+   - Keyboard: ↓/↑ move through the results, Enter opens the first one. Results are links.
+   - The page a result opens marks the words searched for (?h=…), accents folded. */
 (function () {
   "use strict";
+
+  var PAGE = 10, RERANK = 12, MAX_VARIANTS = 8;
 
   function fold(text) {
     return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "")
       .replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
   }
 
-  /* 1. The worker. */
-  var script = document.currentScript;
-  var configElement = document.getElementById("__config");
-  if (script && configElement && window.Worker && String.prototype.normalize) {
-    try {
-      var config = JSON.parse(configElement.textContent);
-      if (config.search) {
-        var worker = new URL("search-worker.js", script.src);
-        worker.searchParams.set("material", new URL(config.search, window.location.href).pathname);
-        config.search = worker.pathname + worker.search;
-        configElement.textContent = JSON.stringify(config);
-      }
-    } catch (err) {
-      /* leave Material's configuration as it was */
-    }
+  function words(text) {
+    return fold(text).split(/[^a-z0-9]+/).filter(Boolean);
   }
 
-  /* 2. The search dialog's name: the search field's own label ("Tìm kiếm"). */
-  var dialog = document.querySelector(".md-search[role=dialog]");
-  var input = document.querySelector(".md-search__input");
-  if (dialog && !dialog.hasAttribute("aria-label") && !dialog.hasAttribute("aria-labelledby")) {
-    dialog.setAttribute("aria-label", (input && input.getAttribute("aria-label")) || "Search");
-  }
-
-  /* 3. Folded highlighting of the words searched for. */
+  /* 1. The words searched for, marked on the page a result opened. */
   function escapeRegExp(text) {
     return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   }
 
-  function highlightFolded(root, words) {
-    var terms = words.map(fold).filter(function (w) { return w.length > 1; }).map(escapeRegExp);
+  function highlight(root, wanted) {
+    var terms = wanted.map(fold).filter(function (w) { return w.length > 1; }).map(escapeRegExp);
     if (!terms.length) return;
     var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
       acceptNode: function (node) {
@@ -57,6 +40,7 @@
     });
     var nodes = [];
     while (walker.nextNode()) nodes.push(walker.currentNode);
+    var pattern = new RegExp("(^|[^a-z0-9])(" + terms.join("|") + ")", "g");
     nodes.forEach(function (node) {
       var text = node.data, folded = "", origin = [];
       for (var i = 0; i < text.length; i++) {
@@ -64,17 +48,16 @@
         for (var k = 0; k < f.length; k++) { folded += f[k]; origin.push(i); }
       }
       var match, last = 0, parts = [];
-      var pattern = new RegExp("(^|[^a-z0-9])(" + terms.join("|") + ")", "g");
+      pattern.lastIndex = 0;
       while ((match = pattern.exec(folded)) !== null) {
         var start = match.index + match[1].length, end = start + match[2].length;
         var from = origin[start], to = origin[end - 1] + 1;
         while (to < text.length && /[\u0300-\u036f]/.test(text[to])) to++;
-        var original = text.slice(from, to);
-        if (original.toLowerCase() === match[2] || from < last) continue; /* Material marks these */
+        if (from < last) continue;
         parts.push(document.createTextNode(text.slice(last, from)));
         var mark = document.createElement("mark");
-        mark.setAttribute("data-md-highlight", "");
-        mark.textContent = original;
+        mark.className = "search-hit";
+        mark.textContent = text.slice(from, to);
         parts.push(mark);
         last = to;
       }
@@ -84,10 +67,208 @@
     });
   }
 
+  function highlightFromAddress() {
+    var wanted = new URLSearchParams(window.location.search).get("h");
+    var article = document.querySelector("[data-pagefind-body]") || document.querySelector("article");
+    if (wanted && article) highlight(article, wanted.split(/\s+/).filter(Boolean));
+  }
+
+  /* 2. Queries: the đ forms of the words, merged answers, ranked by whole words and phrases. */
+  function variants(query) {
+    var lists = query.trim().split(/\s+/).filter(Boolean).slice(0, 10).map(function (word) {
+      var forms = [word], at = [];
+      for (var i = 0; i < word.length && at.length < 2; i++) if (word[i] === "d" || word[i] === "D") at.push(i);
+      for (var mask = 1; mask < (1 << at.length); mask++) {
+        var chars = word.split("");
+        at.forEach(function (pos, bit) { if (mask & (1 << bit)) chars[pos] = chars[pos] === "D" ? "Đ" : "đ"; });
+        forms.push(chars.join(""));
+      }
+      return forms;
+    });
+    var out = [""];
+    lists.forEach(function (forms) {
+      var next = [];
+      out.forEach(function (head) {
+        forms.forEach(function (form) { if (next.length < MAX_VARIANTS) next.push(head ? head + " " + form : form); });
+      });
+      out = next;
+    });
+    return out.filter(Boolean);
+  }
+
+  function tier(data, wanted) {
+    var text = " " + words((data.meta && data.meta.title || "") + " " + data.content).join(" ") + " ";
+    if (text.indexOf(" " + wanted.join(" ") + " ") !== -1) return 2;
+    return wanted.every(function (w) { return text.indexOf(" " + w + " ") !== -1; }) ? 1 : 0;
+  }
+
+  function search(pagefind, query) {
+    return Promise.all(variants(query).map(function (q) { return pagefind.search(q); })).then(function (answers) {
+      var best = {};
+      answers.forEach(function (answer) {
+        (answer && answer.results || []).forEach(function (r) {
+          if (!best[r.id] || best[r.id].score < r.score) best[r.id] = r;
+        });
+      });
+      var found = Object.keys(best).map(function (id) { return best[id]; });
+      found.sort(function (a, b) { return b.score - a.score; });
+      var wanted = words(query);
+      var head = found.slice(0, RERANK);
+      return Promise.all(head.map(function (r) { return r.data(); })).then(function (datas) {
+        var ranked = head.map(function (r, i) { return {result: r, data: datas[i], tier: tier(datas[i], wanted)}; });
+        ranked.sort(function (a, b) { return b.tier - a.tier || b.result.score - a.result.score; });
+        return ranked.concat(found.slice(RERANK).map(function (r) { return {result: r, data: null}; }));
+      });
+    });
+  }
+
+  /* 3. The box. */
+  function excerpt(html) {
+    /* Pagefind's excerpt is text with <mark>s: keep exactly that, as nodes, nothing else. */
+    var template = document.createElement("template");
+    template.innerHTML = html;
+    var out = document.createDocumentFragment();
+    Array.prototype.forEach.call(template.content.childNodes, function (node) {
+      if (node.nodeName === "MARK") {
+        var mark = document.createElement("mark");
+        mark.textContent = node.textContent;
+        out.appendChild(mark);
+      } else {
+        out.appendChild(document.createTextNode(node.textContent));
+      }
+    });
+    return out;
+  }
+
+  function setUp(box) {
+    var header = document.querySelector("[data-md-component=header] nav") || document.querySelector("header nav");
+    var dialog = box.querySelector("dialog"), input = box.querySelector("input");
+    var status = box.querySelector(".site-search__status"), list = box.querySelector(".site-search__results");
+    var more = box.querySelector(".site-search__more"), opener = box.querySelector(".site-search__open");
+    if (!dialog || typeof dialog.showModal !== "function") return;
+    if (header) header.appendChild(box);
+    box.hidden = false;
+    var bundle = new URL(box.getAttribute("data-bundle"), window.location.href);
+    var loading = null, asked = 0, ranked = [], shown = 0, query = "";
+
+    function load() {
+      if (!loading) {
+        loading = import(new URL("pagefind.js", bundle).href).then(function (pagefind) {
+          return Promise.resolve(pagefind.options({baseUrl: new URL("../", bundle).pathname, excerptLength: 22}))
+            .then(function () { return pagefind; });
+        });
+        loading.catch(function () { loading = null; });
+      }
+      return loading;
+    }
+
+    function say(key, count) {
+      status.textContent = (box.getAttribute("data-" + key) || "").replace("{count}", count);
+    }
+
+    function item(entry) {
+      var data = entry.data, li = document.createElement("li"), a = document.createElement("a");
+      var params = new URLSearchParams();
+      params.set("h", words(query).join(" "));
+      a.href = data.url + (data.url.indexOf("?") === -1 ? "?" : "&") + params.toString();
+      var title = document.createElement("span");
+      title.className = "site-search__title";
+      title.textContent = data.meta && data.meta.title || data.url;
+      var text = document.createElement("span");
+      text.className = "site-search__excerpt";
+      text.appendChild(excerpt(data.excerpt || ""));
+      a.appendChild(title);
+      a.appendChild(text);
+      li.appendChild(a);
+      return li;
+    }
+
+    function showMore() {
+      var batch = ranked.slice(shown, shown + PAGE), ticket = asked;
+      return Promise.all(batch.map(function (e) {
+        return e.data ? e : e.result.data().then(function (d) { e.data = d; return e; });
+      })).then(function (entries) {
+        if (ticket !== asked) return;
+        entries.forEach(function (e) { list.appendChild(item(e)); });
+        shown += entries.length;
+        more.hidden = shown >= ranked.length;
+      });
+    }
+
+    function run() {
+      var ticket = ++asked;
+      query = input.value;
+      if (words(query).join("").length < 2) {
+        list.textContent = "";
+        more.hidden = true;
+        say("hint");
+        return;
+      }
+      if (window.location.protocol === "file:") { say("offline"); return; }
+      load().then(function (pagefind) { return search(pagefind, query); }).then(function (found) {
+        if (ticket !== asked) return;
+        ranked = found;
+        shown = 0;
+        list.textContent = "";
+        if (!found.length) { say("none"); more.hidden = true; return; }
+        return showMore().then(function () { if (ticket === asked) say("results", found.length); });
+      }).catch(function () { if (ticket === asked) say("error"); });
+    }
+
+    function open() {
+      if (dialog.open) return;
+      dialog.showModal();
+      input.focus();
+      input.select();
+      if (!input.value) say("hint");
+      if (window.location.protocol !== "file:") load().catch(function () { say("error"); });
+    }
+
+    var timer = null;
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(run, 150);
+    });
+    opener.addEventListener("click", open);
+    box.querySelector(".site-search__close").addEventListener("click", function () { dialog.close(); });
+    dialog.addEventListener("click", function (e) { if (e.target === dialog) dialog.close(); });
+    dialog.addEventListener("close", function () { opener.focus(); });
+    box.querySelector("form").addEventListener("submit", function (e) {
+      e.preventDefault();
+      var first = list.querySelector("a");
+      if (first) window.location.href = first.href;
+    });
+    more.addEventListener("click", function () {
+      var at = shown;
+      showMore().then(function () {
+        var next = list.querySelectorAll("a")[at];
+        if (next) next.focus();
+      });
+    });
+    dialog.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") { e.preventDefault(); dialog.close(); return; }  /* not "clear the field first" */
+      if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+      var links = Array.prototype.slice.call(list.querySelectorAll("a"));
+      if (!links.length) return;
+      var at = links.indexOf(document.activeElement);
+      e.preventDefault();
+      if (e.key === "ArrowDown") links[Math.min(at + 1, links.length - 1)].focus();
+      else if (at <= 0) input.focus();
+      else links[at - 1].focus();
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key !== "/" || dialog.open || e.ctrlKey || e.metaKey || e.altKey) return;
+      var target = e.target;
+      if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+      e.preventDefault();
+      open();
+    });
+  }
+
   function init() {
-    var words = new URLSearchParams(window.location.search).get("h");
-    var root = document.querySelector(".md-content article") || document.querySelector(".md-content");
-    if (words && root) highlightFolded(root, words.split(/[\s*+\-:~^]+/).filter(Boolean));
+    highlightFromAddress();
+    var box = document.querySelector("[data-site-search]");
+    if (box && window.URLSearchParams && String.prototype.normalize) setUp(box);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

@@ -15,8 +15,8 @@ import pytest
 from tests.e2e.network import LOCAL_HOST, REQUESTS, is_local
 
 ROWS = "#task-table tbody tr:not([hidden])"
-SEARCH_INPUT = "input.md-search__input"
-SEARCH_RESULTS = ".md-search-result__list > li > a"
+SEARCH_INPUT = "#site-search-input"
+SEARCH_RESULTS = ".site-search__results a"
 AXE_PAGES = ["/", "/tasks/", "/tasks/47/", "/agencies/", "/open-data/"]
 PHONE_PAGES = AXE_PAGES + ["/attention/"]
 
@@ -83,35 +83,35 @@ def test_a_task_page_opens_from_the_list(page):
     assert "Chiềng Cọ" in page.locator("h1").first.inner_text()
 
 
-# 2. Search without diacritics ------------------------------------------------------------------
+# 2. Search (the site's own box over the Pagefind index) -----------------------------------------
 
 def open_search(page):
-    """The search field as a citizen finds it: in the header, or behind the magnifier on phones."""
-    magnifier = page.locator("label.md-header__button[for=__search]")
-    if magnifier.is_visible():  # phones: the field opens from the magnifier in the header
-        magnifier.click()
+    """The search box as a citizen finds it: the magnifier in the header, at every width."""
+    page.locator(".site-search__open").click()
     field = page.locator(SEARCH_INPUT)
-    field.click()
+    assert field.is_visible()
     return field
 
 
 def search(page, query: str) -> list[str]:
-    """Type ``query`` into Material's search box; the result links, best first."""
-    field = open_search(page)
+    """Type ``query`` into the search box; the result links, best first (without ?h=)."""
+    field = page.locator(SEARCH_INPUT)
+    if not field.is_visible():
+        field = open_search(page)
     field.press("Control+a")
     field.press("Backspace")
     page.evaluate("window.__e2eResults = null")
     page.keyboard.type(query, delay=15)
     page.keyboard.press("End")  # a key press after any text typed without key events (ọ, ề)
-    # Material answers every key stroke: wait until the list has results and stops changing
+    # wait until the count is said and the list stops changing
     page.wait_for_function("""() => {
-        const list = document.querySelector('.md-search-result__list');
-        const meta = document.querySelector('.md-search-result__meta');
-        const state = meta.textContent + list.innerHTML, now = performance.now();
+        const list = document.querySelector('.site-search__results');
+        const status = document.querySelector('.site-search__status');
+        const state = status.textContent + list.innerHTML, now = performance.now();
         const last = window.__e2eResults;
         if (!last || last.state !== state) { window.__e2eResults = {state, since: now}; return false; }
-        return /\\d/.test(meta.textContent) && list.children.length > 0 && now - last.since > 400;
-    }""", polling=100)
+        return /\\d/.test(status.textContent) && list.children.length > 0 && now - last.since > 400;
+    }""", polling=100, timeout=30_000)
     return [re.sub(r"\?.*$", "", a.get_attribute("href")) for a in page.locator(SEARCH_RESULTS).all()]
 
 
@@ -123,8 +123,9 @@ def task_links(links: list[str]) -> list[int]:
     ("chieng co", {43, 50, 51}, "Chiềng Cọ"),
     ("to hieu", {46}, "Tô Hiệu"),
     ("be tong", {50}, "bê tông"),
-    ("dang vien", {2, 13, 15, 17}, "đảng viên"),
+    ("dang vien", {2, 13, 15, 17}, "đảng viên"),  # đ is not an accent: the box also asks for "đang"
     ("Chiềng Cọ", {43, 50, 51}, "Chiềng Cọ"),  # typed with its diacritics, it still works
+    ("Chieng Cọ", {43, 50, 51}, "Chiềng Cọ"),  # and with only some of them
 ])
 def test_search_finds_tasks_without_diacritics(page, query, tasks, words):
     page.goto("/")
@@ -135,25 +136,53 @@ def test_search_finds_tasks_without_diacritics(page, query, tasks, words):
     assert any(words.lower() in t.lower() for t in titles[:3]), titles[:3]
 
 
+@pytest.mark.parametrize("query", ["chieng co", "Chiềng Cọ"])
+def test_whole_words_and_phrases_rank_above_prefixes(page, query):
+    page.goto("/")
+    found = task_links(search(page, query))
+    # 43, 50, 51 say "Chiềng Cọ"; 79 only "Chiềng Cơi", where "co" is the start of a word
+    assert 79 in found and all(found.index(t) < found.index(79) for t in (43, 50, 51)), found
+
+
+def test_search_snippets_keep_spaces_between_table_cells(page):
+    page.goto("/")
+    search(page, "muc tieu thanh pho")
+    excerpts = page.locator(".site-search__excerpt").all_inner_texts()
+    assert excerpts
+    glued = [e for e in excerpts if any(a.islower() and b.isupper() for a, b in zip(e, e[1:]))]
+    assert not glued, glued
+
+
 def test_search_result_opens_the_task_with_the_words_marked(page):
     page.goto("/agencies/")
     search(page, "be tong")
-    page.keyboard.press("Enter")  # Material: Enter opens the best result
+    page.keyboard.press("Enter")  # Enter opens the best result
     page.wait_for_url(re.compile(r"/tasks/50/\?h=be\+tong$"))
-    marked = page.locator("article mark[data-md-highlight]").all_inner_texts()
+    marked = page.locator("article mark.search-hit").all_inner_texts()
     assert {fold(m) for m in marked} >= {"be", "tong"}, marked
+    assert page.locator("article mark.search-hit").first.is_visible()
 
 
 def test_search_is_keyboard_usable_and_named(page):
     page.goto("/tasks/")
-    assert page.locator(".md-search[role=dialog]").get_attribute("aria-label")
-    assert page.locator(SEARCH_INPUT).get_attribute("aria-label")
-    page.keyboard.press("/")  # Material's shortcut to the search field
-    assert page.evaluate("document.activeElement.matches('input.md-search__input')")
+    opener = page.locator(".site-search__open")
+    assert opener.is_visible() and opener.inner_text().strip() == "Tìm kiếm"
+    page.locator("h1").click()
+    page.keyboard.press("/")  # the shortcut to the search field
+    assert page.evaluate("document.activeElement.id") == "site-search-input"
+    assert page.locator("#site-search-input").evaluate("el => el.labels[0].textContent") == "Tìm trong trang web"
     search(page, "to hieu")
+    assert re.fullmatch(r"\d+ kết quả", page.locator(".site-search__status").inner_text())
     page.keyboard.press("ArrowDown")
     focused = page.evaluate("document.activeElement.getAttribute('href') || ''")
     assert "/tasks/46/" in focused or "/du-to-hieu/" in focused, focused
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.id") == "site-search-input"
+    page.keyboard.press("Escape")
+    assert not page.locator("#site-search-input").is_visible()
+    assert page.evaluate("document.activeElement.classList.contains('site-search__open')")
 
 
 def test_search_results_on_a_phone(new_page, tmp_path):
@@ -162,9 +191,42 @@ def test_search_results_on_a_phone(new_page, tmp_path):
     found = task_links(search(page, "chieng co"))
     assert {43, 50, 51} <= set(found[:5])
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    for box in page.locator(SEARCH_RESULTS).evaluate_all("links => links.map(a => a.getBoundingClientRect().right)"):
+        assert box <= 360
     shots = Path(os.environ.get("E2E_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shots / "search-chieng-co-360.png"))
+
+
+def test_search_works_under_a_sub_path(browser, built_site):
+    """Published at https://host/repo/, the box finds pages and links under /repo/."""
+    import functools
+    import http.server
+    import threading
+
+    class UnderRepo(http.server.SimpleHTTPRequestHandler):
+        def translate_path(self, path: str) -> str:
+            return super().translate_path(path[len("/repo"):] if path.startswith("/repo/") else "/missing")
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+    server = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), functools.partial(UnderRepo, directory=str(built_site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context = browser.new_context(base_url=f"http://{LOCAL_HOST}:{server.server_port}", service_workers="block")
+    try:
+        page = context.new_page()
+        missing: list[str] = []
+        page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
+        page.goto("/repo/tasks/43/")
+        links = search(page, "be tong")
+        assert links and all(link.startswith("/repo/") for link in links), links
+        assert "/repo/tasks/50/" in links
+        assert not missing, missing
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
 
 
 # 3. Accessibility ------------------------------------------------------------------------------

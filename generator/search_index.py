@@ -1,0 +1,62 @@
+"""Stage 8 — the search index, made from the built HTML by Pagefind.
+
+Pagefind reads the finished pages (whatever builder made them), indexes only what is
+marked ``data-pagefind-body`` (the article of every page that search should find; the theme
+override adds it) and leaves out ``data-search-exclude`` parts (tables that repeat the task
+pages). It writes ``pagefind/`` into the site: an index split into small chunks, so a visitor
+downloads only the chunks the words they type need (``assets/search.js`` asks for them).
+The binary ships in the ``pagefind[extended]`` wheel: nothing is downloaded at build time.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from . import i18n
+
+BUNDLE = "pagefind"
+EXCLUDE = ("[data-search-exclude]", ".headerlink")
+# Pagefind's ready-made interfaces: the site has its own, in the header (assets/search.js).
+UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+          "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+LABELS = ("open", "label", "placeholder", "close", "hint", "loading", "results", "none", "more", "error", "offline")
+
+
+class SearchIndexError(Exception):
+    """The index could not be made; the message says why and what to do."""
+
+
+def executable() -> Path:
+    try:
+        from pagefind.service import get_executable
+    except ImportError as exc:
+        raise SearchIndexError(i18n.t("msg.search_missing")) from exc
+    found = get_executable()
+    if found is None or not Path(found).is_file():
+        raise SearchIndexError(i18n.t("msg.search_missing"))
+    return Path(found)
+
+
+def command(site: Path) -> list[str]:
+    args = [str(executable()), "--site", str(site), "--output-subdir", BUNDLE, "--silent"]
+    for selector in EXCLUDE:
+        args += ["--exclude-selectors", selector]
+    return args
+
+
+def write(site: Path) -> None:
+    """Index the built ``site`` into ``site/pagefind/``."""
+    shutil.rmtree(site / BUNDLE, ignore_errors=True)
+    done = subprocess.run(command(site), capture_output=True, text=True, timeout=600, check=False)
+    if done.returncode != 0:
+        detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or [str(done.returncode)]
+        raise SearchIndexError(i18n.t("msg.search_failed", detail=detail[0]))
+    for name in UNUSED:
+        (site / BUNDLE / name).unlink(missing_ok=True)
+
+
+def labels(lang: str) -> dict[str, str]:
+    """The search box's words, for the theme override (which has no access to our translations)."""
+    return {key: i18n.t(f"ui.search.{key}", lang, count="{count}") for key in LABELS}
