@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .derive import CLOSED, Figures, LateReporting, Tally, TaskFigures, derive, late_by_agency
+from .derive import CLOSED, PARTITION, Figures, LateReporting, Tally, TaskFigures, derive, late_by_agency
 from .model import Register, Report, Task
 
-# The headline partition: every task in exactly one part.
-PARTS = ("done_on_time", "done_late", "on_track", "overdue", "cancelled")
+# The headline partition is the site's (derive.PARTITION): every task in exactly one part.
+PARTS = PARTITION
 AT_RISK_PROGRESS = 50.0  # an open task due by the end of next month with less than this is at risk
 
 
@@ -82,26 +82,15 @@ def months_begun(register: Register, as_of: dt.date) -> list[Month]:
 @dataclass(frozen=True)
 class Partition:
     counts: dict[str, int]
-    early: int  # of done_on_time, how many before the deadline
+    early: int  # done before the deadline (the done_early part)
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
 
 
-def part_of(f: TaskFigures) -> str:
-    if f.status == "cancelled":
-        return "cancelled"
-    if f.done:
-        return "done_late" if f.late else "done_on_time"
-    return "overdue" if f.overdue else "on_track"
-
-
 def partition(figures: Figures) -> Partition:
-    counts = dict.fromkeys(PARTS, 0)
-    for f in figures.tasks.values():
-        counts[part_of(f)] += 1
-    return Partition(counts, figures.overall.early)
+    return Partition(dict(figures.overall.parts), figures.overall.early)
 
 
 @dataclass(frozen=True)

@@ -116,9 +116,13 @@ def test_heading_period_and_as_of(may):
 
 def test_headline_partition_and_its_change_since_the_end_of_april(may):
     _, r = may
-    assert r.now.counts == {"done_on_time": 2, "done_late": 1, "on_track": 5, "overdue": 1, "cancelled": 1}
-    assert r.before.counts == {"done_on_time": 1, "done_late": 0, "on_track": 8, "overdue": 0, "cancelled": 1}
-    assert [r.change(p) for p in r.now.counts] == [1, 1, -3, 1, 0]
+    # the site's partition (derive.PARTITION): 7 and 8 done before their deadlines, 1 late, 2 overdue, 9 cancelled;
+    # at April's end 1, 2, 4, 5 had reported progress and 3, 6, 7, 10 had no report yet
+    assert r.now.counts == {"done_early": 2, "done_on_day": 0, "done_late": 1, "overdue": 1, "in_progress": 5,
+                            "not_started": 0, "paused": 0, "cancelled": 1}
+    assert r.before.counts == {"done_early": 1, "done_on_day": 0, "done_late": 0, "overdue": 0, "in_progress": 4,
+                               "not_started": 4, "paused": 0, "cancelled": 1}
+    assert [r.change(p) for p in r.now.counts] == [1, 0, 1, 1, 1, -4, 0, 0]
     assert (r.now.total, r.now.early) == (10, 2)
 
 
