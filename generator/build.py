@@ -15,6 +15,7 @@ Markdown changed; the result is copied into staging and swapped in as above.
 from __future__ import annotations
 
 import hashlib
+import html
 import logging
 import os
 import shutil
@@ -128,8 +129,8 @@ def build(register: Register, figures: Figures, options: BuildOptions) -> BuildR
         site = pages.Site(register, figures, lang, edit_base=_edit_base(register, options), history=found,
                           site_url=address.url)
         stage("charts", _charts, site, docs, options, report)
-        stage("reports", _monthly_reports, site, docs, options, report)
-        generated = stage("pages", pages.render, site, docs)
+        generated = stage("reports", _monthly_reports, site, docs, options, report)
+        generated += stage("pages", pages.render, site, docs)
         stage("list", pages.write_list_data, site, docs)
         stage("data", data_files.write, register, figures, options.register_path, docs / "data", address.url)
         stage("feed", feed.write, site, found, docs / "feed.xml", address.url)
@@ -197,7 +198,8 @@ def _check_hand_written(hand_written: list[str], generated: list[Path], docs: Pa
     """A hand-written page may not take the path of a generated page, nor sit in a folder of generated
     pages or files (``content/tasks/999/index.md`` would pass for a task page)."""
     made = {p.relative_to(docs).as_posix() for p in generated}
-    owned = {path.split("/")[0] for path in made if "/" in path} | {"assets", "charts", "data", "feed.xml"}
+    owned = {path.split("/")[0] for path in made if "/" in path} | {
+        "assets", "charts", "data", "feed.xml", pages.LIST_DATA, search_index.BUNDLE}
     for page in hand_written:
         folder, _, name = page.rpartition("/")
         as_index = f"{folder}/index.md".lstrip("/") if name.lower() == "readme.md" else page
@@ -225,8 +227,9 @@ def _charts(site: pages.Site, docs: Path, options: BuildOptions, report: BuildRe
     site.charts.update({c.name: c for c in made})
 
 
-def _monthly_reports(site: pages.Site, docs: Path, options: BuildOptions, report: BuildReport) -> None:
-    """A report per month begun (issue 16): its page, and its PDF when the engine is installed."""
+def _monthly_reports(site: pages.Site, docs: Path, options: BuildOptions, report: BuildReport) -> list[Path]:
+    """A report per month begun (issue 16): its page, and its PDF when the engine is installed.
+    Returns the pages written."""
     from . import report as monthly
     from .render import report as report_pages
 
@@ -245,7 +248,7 @@ def _monthly_reports(site: pages.Site, docs: Path, options: BuildOptions, report
             html = report_pages.document(site.register, r, site.lang, site.site_url)
             if report_pages.write_pdf(html, docs / "reports" / f"{r.month.key}.pdf", cache):
                 pdfs.add(r.month.key)
-    pages.render(site, docs, report_pages.pages(made, pdfs))
+    return pages.render(site, docs, report_pages.pages(made, pdfs))
 
 
 def _edit_base(register: Register, options: BuildOptions) -> str | None:
@@ -332,7 +335,8 @@ def _write_config(staging: Path, ws: incremental.Workspace, nav: list[dict[str, 
         "site_url": site_url or "",
     }
     if register.meta.issuer:  # the header names who made the promises, at every width
-        config["site_name"] = register.meta.issuer
+        # The theme prints site_name unescaped in places (the header, <title>): it must arrive escaped.
+        config["site_name"] = html.escape(register.meta.issuer)
     path = staging / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path

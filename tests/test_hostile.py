@@ -218,7 +218,10 @@ def test_a_symlink_in_content_is_refused(tmp_path, target):
 
 @pytest.mark.parametrize("page, generated", [("tasks/999/index.md", "tasks/"), ("index.md", "index.md"),
                                              ("tasks/1/index.md", "tasks/1/index.md"), ("README.md", "index.md"),
-                                             ("assets/tables.js", "assets/")])
+                                             ("assets/tables.js", "assets/"),
+                                             ("reports/2021-05/index.md", "reports/2021-05/index.md"),
+                                             ("reports/2099-01.md", "reports/"), ("list/0.md", "list/"),
+                                             ("pagefind/index.md", "pagefind/")])
 def test_a_hand_written_page_cannot_take_a_generated_path(tmp_path, page, generated):
     project = _project(tmp_path)
     (project / "content" / page).parent.mkdir(parents=True, exist_ok=True)
