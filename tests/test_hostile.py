@@ -115,7 +115,9 @@ def test_hostile_file_is_refused_cleanly(name, tmp_path):
         assert f"{path}:{line}:" in err, err[:2000]
     if needle:
         assert needle in err
-    assert elapsed < 2.0
+    # 10,000 tasks is a whole province's register: validating it is held to the speed target of issue 7
+    # (< 3 s); every other hostile file must be refused within 2 s of CPU
+    assert elapsed < (3.0 if name == "ten_thousand_tasks_one_error_at_the_end" else 2.0), elapsed
     assert not (tmp_path / "PWNED").exists()
 
 
