@@ -78,7 +78,7 @@ def _from_mkdocs(path: Path | None, lang: str) -> str | None:
     try:
         settings = yaml.load(path.read_text(encoding="utf-8"), Loader=_AnyTag)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise AddressError(i18n.t("address.mkdocs_unreadable", lang, path=path, reason=str(exc).splitlines()[0]))
+        raise AddressError(i18n.t("address.mkdocs_unreadable", lang, path=path, reason=str(exc).splitlines()[0])) from exc
     value = settings.get("site_url") if isinstance(settings, dict) else None
     if value is not None and not isinstance(value, str):
         raise AddressError(i18n.t("address.bad", lang, where=i18n.t("address.source.mkdocs", lang, var=ENV_VAR),

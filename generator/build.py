@@ -1,4 +1,10 @@
-"""Stages 5-7 — stage the pages, run the site builder, swap the result into place.
+"""The pipeline — ``build_site``: load and validate → derive → render → site builder → swap.
+
+The command line and the live preview only parse their arguments and call
+``build_site``; it returns a ``Summary`` (problems, errors and figures), never
+prints and never raises for an editor's mistake.
+
+Stages 5-7 — stage the pages, run the site builder, swap the result into place.
 
 Everything is written into a staging folder next to ``--out``; MkDocs runs on
 that folder in strict mode; only when all of it succeeded is the new site
@@ -14,50 +20,130 @@ Markdown changed; the result is copied into staging and swapped in as above.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import html
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 
 from . import address as site_address
-from . import history, i18n, incremental, palette, search_index
+from . import history, i18n, incremental, palette, resources, search_index
 from .derive import Figures, derive
+from .load import load_file
 from .model import Register
+from .problems import Problem
 from .progress import Progress
 from .render import data as data_files
 from .render import feed
 from .render import pages
+from .validate import validate
 
-PROJECT = Path(__file__).resolve().parents[1]
 MARKER = ".transparency-site"  # written into every site we build, so we only ever replace our own output
 T = TypeVar("T")
 CONTENT_ORDER = ("about.md", "methodology.md", "editors.md")
 
 
 class BuildError(Exception):
-    """A build that cannot go on; the message is for the person who ran it."""
+    """A build that cannot go on; the message, from the translation table, is for the person who ran it."""
+
+    def __init__(self, key: str, **args: object) -> None:
+        super().__init__(key)
+        self.key, self.args_ = key, args
+
+    def message(self, lang: str = "vi") -> str:
+        return i18n.t(f"build.{self.key}", lang, **self.args_)
+
+    def __str__(self) -> str:
+        return self.message("en")
+
+
+Hook = Callable[[str], None]
 
 
 @dataclass
 class BuildOptions:
     register_path: Path
     out: Path
-    project: Path = PROJECT
+    project: Path = field(default_factory=resources.project_dir)
     cache: Path | None = None
     strict: bool = True
     progress: Progress | None = None
     pdfs: bool = True  # the monthly reports' PDFs (the live preview leaves them out: they take seconds)
     site_url: str | None = None  # --site-url; then SITE_URL in ``environ``, mkdocs.yml, the register
     environ: Mapping[str, str] | None = None  # None: this process's environment
+    on_stage: Hook | None = None  # told the name of each stage as it starts (tests kill the build there)
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.cache or resources.cache_dir(self.project)
+
+
+@dataclass
+class SiteOptions:
+    """What ``build`` on the command line and the live preview ask for."""
+
+    register: Path
+    out: Path
+    as_of: dt.date | None = None
+    max_mb: float = 5
+    project: Path | None = None  # the site's folder (content/, mkdocs.yml, site_templates/); default: current
+    cache: Path | None = None
+    progress: Progress | None = None
+    on_stage: Hook | None = None
+    site_url: str | None = None  # --site-url; then SITE_URL, mkdocs.yml, the register
+    pdfs: bool = True  # the monthly reports' PDFs
+
+
+@dataclass
+class Summary:
+    """What happened: ``status`` is ``built``, ``invalid`` (problems), ``unreadable`` or ``failed``."""
+
+    status: str
+    language: str = "vi"
+    problems: list[Problem] = field(default_factory=list)
+    report: BuildReport | None = None
+    error: str = ""
+    figures: Figures | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "built"
+
+
+def build_site(options: SiteOptions) -> Summary:
+    """The whole pipeline; the previous site stays in place unless every stage succeeded."""
+    hook = options.on_stage or (lambda name: None)
+    hook("load")
+    try:
+        loaded = load_file(str(options.register), int(options.max_mb * 1024 * 1024))
+    except OSError as exc:
+        return Summary("unreadable", error=str(exc.strerror or exc))
+    hook("validate")
+    checked = validate(loaded, options.as_of)
+    lang = checked.language
+    if not checked.ok or checked.register is None or checked.as_of is None:
+        return Summary("invalid", lang, checked.problems)
+    hook("derive")
+    figures = derive(checked.register, checked.as_of.date)
+    project = options.project or resources.project_dir()
+    try:
+        report = build(checked.register, figures,
+                       BuildOptions(options.register, options.out, project, options.cache,
+                                    progress=options.progress, on_stage=options.on_stage, site_url=options.site_url,
+                                    pdfs=options.pdfs))
+    except BuildError as exc:
+        return Summary("failed", lang, checked.problems, error=exc.message(lang))
+    return Summary("built", lang, checked.problems, report, figures=figures)
 
 
 @dataclass
@@ -79,21 +165,21 @@ SOURCE_FOLDERS = ("content", "generator", "site_templates", "schema", "tests", "
 CACHE_FOLDERS = ("site-builder", "charts", "history")  # the preview may live in the cache, not in these
 
 
-def check_out_dir(out: Path, project: Path, cache: Path | None = None, lang: str = "vi") -> None:
+def check_out_dir(out: Path, project: Path, cache: Path | None = None) -> None:
     """Refuse to replace anything that is not a site we built (or an empty folder), and to write the
     site inside the project's sources or over a folder that holds them."""
     out = out.resolve()
-    cache = (cache or project / ".cache").resolve()
+    cache = (cache or resources.cache_dir(project)).resolve()
     sources = [(project / name).resolve() for name in SOURCE_FOLDERS] + [cache / name for name in CACHE_FOLDERS]
-    sources += [pages.TEMPLATES.resolve(), Path(__file__).resolve().parent]
+    sources += [resources.templates().resolve(), Path(__file__).resolve().parent]
     for source in [project.resolve(), Path.home().resolve(), cache, *sources]:
         if out == source or out in source.parents:
-            raise BuildError(i18n.t("cli.out_holds_sources", lang, out=out, source=source))
+            raise BuildError("out_holds_sources", out=out, source=source)
     for source in sources:
         if source in out.parents:
-            raise BuildError(i18n.t("cli.out_inside_sources", lang, out=out, source=source))
+            raise BuildError("out_inside_sources", out=out, source=source)
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not _is_our_site(out))):
-        raise BuildError(i18n.t("cli.out_not_a_site", lang, out=out, marker=MARKER))
+        raise BuildError("out_not_a_site", out=out, marker=MARKER)
 
 
 def _marker_text(site: Path) -> str:
@@ -115,33 +201,35 @@ def build(register: Register, figures: Figures, options: BuildOptions) -> BuildR
     report = BuildReport()
     started = time.perf_counter()
     options.out = options.out.resolve()
-    lang = register.meta.language
-    check_out_dir(options.out, options.project, options.cache, lang)
+    check_out_dir(options.out, options.project, options.cache_dir)
     report.address = address = _address(register, options)
     options.out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{options.out.name}-build-", dir=options.out.parent))
     try:
         docs = staging / "docs"
-        stage = _Stages(report, options.progress)
-        hand_written = stage("copy", _copy_sources, options.project, docs, lang)
-        cache = options.cache or options.project / ".cache"
+        lang = register.meta.language
+        stage = _Stages(report, options.progress, options.on_stage)
+        hand_written = stage("copy", _copy_sources, options.project, docs)
+        cache = options.cache_dir
         found = stage("history", history.load_history, options.register_path, cache / "history", register)
         site = pages.Site(register, figures, lang, edit_base=_edit_base(register, options), history=found,
-                          site_url=address.url)
+                          site_url=address.url, templates=tuple(resources.template_dirs(options.project)[:-1]))
         stage("charts", _charts, site, docs, options, report)
         generated = stage("reports", _monthly_reports, site, docs, options, report)
         generated += stage("pages", pages.render, site, docs)
         stage("list", pages.write_list_data, site, docs)
         stage("data", data_files.write, register, figures, options.register_path, docs / "data", address.url)
         stage("feed", feed.write, site, found, docs / "feed.xml", address.url)
-        _check_hand_written(hand_written, generated, docs, lang)
+        _check_hand_written(hand_written, generated, docs)
         with incremental.workspace(cache / "site-builder", staging) as ws:
             staged = stage("mkdocs", _site_builder, ws, staging, docs, register, options, address.url)
             report.pages = sum(1 for name in staged if name.endswith(".md"))
             report.pages_rebuilt = len(ws.rebuilt)
         stage("search", _search_index, staging / "site")
         (staging / "site" / MARKER).write_text(_marker_text(staging / "site"), encoding="utf-8")
+        stage.hook("swap")
         _swap(staging / "site", options.out)
+        stage.hook("done")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     report.seconds = time.perf_counter() - started
@@ -151,10 +239,15 @@ def build(register: Register, figures: Figures, options: BuildOptions) -> BuildR
 class _Stages:
     """Runs each stage, timing it into the report and telling the progress display."""
 
-    def __init__(self, report: BuildReport, progress: Progress | None) -> None:
-        self.report, self.progress = report, progress
+    def __init__(self, report: BuildReport, progress: Progress | None, on_stage: Hook | None = None) -> None:
+        self.report, self.progress, self.on_stage = report, progress, on_stage
+
+    def hook(self, name: str) -> None:
+        if self.on_stage is not None:
+            self.on_stage(name)
 
     def __call__(self, name: str, work: Callable[..., T], *args: object) -> T:
+        self.hook(name)
         started = time.perf_counter()
         result = work(*args)
         self.report.stages[name] = time.perf_counter() - started
@@ -168,33 +261,35 @@ def _address(register: Register, options: BuildOptions) -> site_address.SiteAddr
         return site_address.resolve(options.site_url, register.meta.site_url, options.project / "mkdocs.yml",
                                     options.environ, register.meta.language)
     except site_address.AddressError as exc:
-        raise BuildError(str(exc)) from exc
+        raise BuildError("address", reason=str(exc)) from exc
 
 
-def _copy_sources(project: Path, docs: Path, lang: str = "vi") -> list[str]:
-    """Hand-written pages from ``content/`` and our assets into ``docs``; returns the pages' paths.
-    A symbolic link or a special file in ``content/`` is refused: following one would publish
-    whatever it points to (a system file, ``.git/config`` with a CI token)."""
+def _copy_sources(project: Path, docs: Path) -> list[str]:
+    """The package's default pages and assets, then the body's own ``content/`` and
+    ``site_templates/assets/`` over them (a body's file of the same name wins); returns the paths of
+    the body's hand-written pages. A symbolic link or a special file in ``content/`` is refused:
+    following one would publish whatever it points to (a system file, ``.git/config`` with a CI token)."""
+    shutil.copytree(resources.default_content(), docs)
     content = project / "content"
     hand_written: list[str] = []
-    if content.is_dir() and not content.is_symlink():
-        for folder, dirs, files in os.walk(content):
+    if content.is_symlink():
+        raise BuildError("content_link", path="content")
+    if content.is_dir():
+        for where, dirs, files in os.walk(content):
             for name in dirs + files:
-                path = Path(folder) / name
+                path = Path(where) / name
                 if path.is_symlink() or not (path.is_dir() or path.is_file()):
-                    raise BuildError(i18n.t("cli.content_link", lang, path=path.relative_to(project)))
-            hand_written += [(Path(folder) / name).relative_to(content).as_posix() for name in files]
-        shutil.copytree(content, docs, symlinks=True)
-    elif content.is_symlink():
-        raise BuildError(i18n.t("cli.content_link", lang, path="content"))
-    else:
-        docs.mkdir(parents=True)
-    shutil.copytree(pages.TEMPLATES / "assets", docs / "assets", dirs_exist_ok=True)
+                    raise BuildError("content_link", path=path.relative_to(project))
+            hand_written += [(Path(where) / name).relative_to(content).as_posix() for name in files]
+        shutil.copytree(content, docs, symlinks=True, dirs_exist_ok=True)
+    for folder in reversed(resources.template_dirs(project)):
+        if (folder / "assets").is_dir():
+            shutil.copytree(folder / "assets", docs / "assets", dirs_exist_ok=True)
     (docs / "assets" / "palette.css").write_text(palette.css_variables(), encoding="utf-8")
     return hand_written
 
 
-def _check_hand_written(hand_written: list[str], generated: list[Path], docs: Path, lang: str) -> None:
+def _check_hand_written(hand_written: list[str], generated: list[Path], docs: Path) -> None:
     """A hand-written page may not take the path of a generated page, nor sit in a folder of generated
     pages or files (``content/tasks/999/index.md`` would pass for a task page)."""
     made = {p.relative_to(docs).as_posix() for p in generated}
@@ -205,14 +300,14 @@ def _check_hand_written(hand_written: list[str], generated: list[Path], docs: Pa
         as_index = f"{folder}/index.md".lstrip("/") if name.lower() == "readme.md" else page
         if as_index in made or page.split("/")[0] in owned:
             taken = as_index if as_index in made else page.split("/")[0] + "/"
-            raise BuildError(i18n.t("cli.content_collision", lang, page=f"content/{page}", generated=taken))
+            raise BuildError("content_collision", page=f"content/{page}", generated=taken)
 
 
 def _search_index(site: Path) -> None:
     try:
         search_index.write(site)
     except search_index.SearchIndexError as exc:
-        raise BuildError(str(exc)) from exc
+        raise BuildError(exc.key, **exc.args_) from exc
 
 
 def _charts(site: pages.Site, docs: Path, options: BuildOptions, report: BuildReport) -> None:
@@ -221,7 +316,7 @@ def _charts(site: pages.Site, docs: Path, options: BuildOptions, report: BuildRe
     except ImportError:  # the charts stage is optional until it lands
         return
     made = charts.all_charts(site.register, site.figures, site.lang)
-    cache = (options.cache or options.project / ".cache") / "charts"
+    cache = options.cache_dir / "charts"
     stats = charts.render(made, docs / "charts", cache)
     report.charts_drawn, report.charts_reused = stats.drawn, stats.reused
     site.charts.update({c.name: c for c in made})
@@ -288,12 +383,15 @@ def _site_builder(ws: incremental.Workspace, staging: Path, docs: Path, register
     """MkDocs in the builder's workspace (rebuilding only what changed when it can), copied out to staging.
     Returns the staged files."""
     nav = navigation(register, docs)
-    config = _write_config(staging, ws, nav, register, options, site_url)
-    settings = config.read_text(encoding="utf-8") + (options.project / "mkdocs.yml").read_text(encoding="utf-8")
+    settings_file = _write_settings(ws, options.project)
+    theme = _theme_dir(ws, options.project)
+    config = _write_config(staging, ws, nav, register, settings_file, theme, site_url)
+    settings = config.read_text(encoding="utf-8") + settings_file.read_text(encoding="utf-8")
+    settings += resources.default_settings().read_text(encoding="utf-8")
     entries = _nav_pages(nav)
     staged = incremental.staged_files(docs)
     untitled = [docs / page for page, titled in entries if not titled]
-    fingerprint = incremental.fingerprint(settings, [pages.TEMPLATES / "overrides"], staged, untitled)
+    fingerprint = incremental.fingerprint(settings, [theme], staged, untitled)
     incremental.prepare(ws, docs, staged, fingerprint, [page for page, _ in entries])
     _run_mkdocs(config, options.strict, dirty=ws.incremental)
     incremental.finish(ws)
@@ -301,7 +399,7 @@ def _site_builder(ws: incremental.Workspace, staging: Path, docs: Path, register
     return staged
 
 
-def _nav_pages(nav: list[object]) -> list[tuple[str, bool]]:
+def _nav_pages(nav: Sequence[object]) -> list[tuple[str, bool]]:
     """Every page in the navigation, and whether the navigation gives its title (else MkDocs reads it)."""
     found: list[tuple[str, bool]] = []
     for item in nav:
@@ -313,17 +411,41 @@ def _nav_pages(nav: list[object]) -> list[tuple[str, bool]]:
     return found
 
 
+def _write_settings(ws: incremental.Workspace, project: Path) -> Path:
+    """The body's ``mkdocs.yml`` over the package's defaults: MkDocs's ``INHERIT`` merges the two,
+    the body's keys winning (dictionaries such as ``theme`` merge key by key; lists are replaced)."""
+    defaults = resources.default_settings().resolve()
+    own = project / "mkdocs.yml"
+    text = own.read_text(encoding="utf-8") if own.is_file() else ""
+    if not re.search(r"^INHERIT\s*:", text, re.MULTILINE):
+        text = f"INHERIT: {yaml.safe_dump(str(defaults)).splitlines()[0]}\n" + text
+    path = ws.root / "settings.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _theme_dir(ws: incremental.Workspace, project: Path) -> Path:
+    """The theme overrides: the package's, or those merged with the body's ``site_templates/overrides/``."""
+    folders = [d / "overrides" for d in resources.template_dirs(project) if (d / "overrides").is_dir()]
+    if len(folders) == 1:
+        return folders[0].resolve()
+    merged = ws.root / "theme"
+    shutil.rmtree(merged, ignore_errors=True)
+    for folder in reversed(folders):
+        shutil.copytree(folder, merged, dirs_exist_ok=True)
+    return merged
+
+
 def _write_config(staging: Path, ws: incremental.Workspace, nav: list[dict[str, object]], register: Register,
-                  options: BuildOptions, site_url: str | None) -> Path:
-    """A config that inherits the project's ``mkdocs.yml`` and points it at the builder's workspace."""
+                  settings: Path, theme: Path, site_url: str | None) -> Path:
+    """A config that inherits the site's settings and points them at the builder's workspace."""
     config = {
-        "INHERIT": str((options.project / "mkdocs.yml").resolve()),
+        "INHERIT": str(settings),
         "docs_dir": str(ws.docs),
         "site_dir": str(ws.site),
         "use_directory_urls": True,
         "nav": nav,
-        "theme": {"language": register.meta.language,
-                  "custom_dir": str((pages.TEMPLATES / "overrides").resolve())},
+        "theme": {"language": register.meta.language, "custom_dir": str(theme)},
         "extra_css": ["assets/palette.css", "assets/site.css", "assets/report.css", "assets/print.css",
                       "assets/list.css", "assets/search.css"],
         "extra_javascript": ["assets/tables.js", "assets/search.js"],
@@ -334,12 +456,22 @@ def _write_config(staging: Path, ws: incremental.Workspace, nav: list[dict[str, 
         # Always ours (checked), never one inherited unchecked from mkdocs.yml; empty = relative links.
         "site_url": site_url or "",
     }
-    if register.meta.issuer:  # the header names who made the promises, at every width
+    if register.meta.issuer and not _own_site_name(settings):  # the header names who made the promises
         # The theme prints site_name unescaped in places (the header, <title>): it must arrive escaped.
         config["site_name"] = html.escape(register.meta.issuer)
     path = staging / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+def _own_site_name(settings: Path) -> bool:
+    """Whether the body's settings name the site otherwise than the package's defaults (then theirs wins)."""
+    def name(text: str) -> str | None:
+        found = re.search(r"^site_name\s*:\s*(.+?)\s*$", text, re.MULTILINE)
+        return found.group(1) if found else None
+
+    own = name(settings.read_text(encoding="utf-8"))
+    return own is not None and own != name(resources.default_settings().read_text(encoding="utf-8"))
 
 
 def _shell_extra(register: Register) -> dict[str, object]:
@@ -372,7 +504,7 @@ def _run_mkdocs(config_path: Path, strict: bool, dirty: bool = False) -> None:
         config = load_config(str(config_path), strict=strict)
         mkdocs_build(config, dirty=dirty)
     except (exceptions.MkDocsException, exceptions.Abort) as exc:
-        raise BuildError(f"site builder: {exc}") from exc
+        raise BuildError("site_builder", reason=exc) from exc
     finally:
         logging.getLogger("mkdocs.commands.build").removeFilter(notice)
 
@@ -413,4 +545,5 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-__all__ = ["BuildError", "BuildOptions", "BuildReport", "build", "check_out_dir", "derive"]
+__all__ = ["BuildError", "BuildOptions", "BuildReport", "SiteOptions", "Summary", "build", "build_site",
+           "check_out_dir", "derive"]

@@ -5,43 +5,21 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import re
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from . import i18n
-from .load import load_file
-from .problems import Problem
 from .schema import Ctx, Date
 from .load import Scalar
+from .checking import EXIT_INVALID, EXIT_OK, EXIT_USAGE, print_annotations, print_problems, say, valid_register
 from .validate import Result, validate
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+if TYPE_CHECKING:
+    from pathlib import Path
 
+    from .build import Summary
 
-# What a terminal or a CI log would act on rather than show: C0/C1 controls (ANSI escape sequences
-# start with ESC), line and paragraph separators, bidirectional overrides.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def _escaped(char: re.Match[str]) -> str:
-    code = ord(char.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def safe_line(text: object, multiline: bool = False) -> str:
-    """Text from a register, a commit or a file name made safe to print in a terminal or a CI log:
-    control characters shown as escapes (``\\x1b``), line breaks escaped unless ``multiline``, and no
-    line that a CI runner would read as a workflow command (``::error::``, ``::add-mask::``, ...)."""
-    text = str(text)
-    if not multiline:
-        text = text.replace("\n", "\\n").replace("\t", "\\t")
-    text = _UNSAFE.sub(_escaped, text)
-    return "\n".join("\\" + line if line.lstrip().startswith("::") else line for line in text.split("\n"))
-
-
-def say(text: object, err: bool = False, multiline: bool = False, end: str = "\n") -> None:
-    print(safe_line(text, multiline), file=sys.stderr if err else sys.stdout, end=end)
 
 
 def _date_arg(value: str) -> dt.date:
@@ -52,7 +30,7 @@ def _date_arg(value: str) -> dt.date:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m generator", description="Sổ nhiệm vụ → trang web công khai")
+    parser = argparse.ArgumentParser(prog="sonhiemvu", description="Sổ nhiệm vụ → trang web công khai")
     parser.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("validate", help="kiểm tra tasks.yaml / check tasks.yaml")
@@ -99,6 +77,8 @@ def _parser() -> argparse.ArgumentParser:
     importing.add_argument("--register", default="tasks.yaml")
     importing.add_argument("--as-of", type=_date_arg, help="YYYY-MM-DD")
     importing.add_argument("--markdown", action="store_true", help="tóm tắt dạng Markdown / summary as Markdown")
+    init = commands.add_parser("init", help="tạo kho trang web mới cho một cơ quan / scaffold a new body's site")
+    init.add_argument("dir")
     return parser
 
 
@@ -111,53 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # never a traceback for an editor
         if args.debug or os.environ.get("GENERATOR_DEBUG"):
             raise
-        say(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+        say(i18n.t("cli.internal_error", "vi", error=f"{type(exc).__name__}: {exc}"), err=True)
         return 3
-
-
-def load_and_validate(path: str, as_of: dt.date | None, max_mb: float = 5) -> Result | int:
-    """Load and validate, printing problems; an int is the exit code for an unreadable file."""
-    try:
-        loaded = load_file(path, int(max_mb * 1024 * 1024))
-    except OSError as exc:
-        say(i18n.t("cli.unreadable", "vi", path=path, reason=exc.strerror or exc), err=True)
-        return EXIT_USAGE
-    result = validate(loaded, as_of)
-    print_problems(result.problems, path, result.language)
-    if os.environ.get("GITHUB_ACTIONS") == "true":
-        print_annotations(result.problems, path, result.language)
-    return result
-
-
-def valid_register(path: str, as_of: dt.date | None, max_mb: float = 5) -> Result | int:
-    """A valid register's result, or the exit code when it is unreadable or invalid."""
-    result = load_and_validate(path, as_of, max_mb)
-    if isinstance(result, int):
-        return result
-    return result if result.ok else EXIT_INVALID
-
-
-def print_problems(problems: list[Problem], path: str, lang: str) -> None:
-    for p in problems:
-        say(i18n.format_problem(p, path, lang), err=True)
-    errors = sum(p.is_error for p in problems)
-    if errors:
-        say(i18n.t("cli.invalid", lang, path=path, errors=errors, warnings=len(problems) - errors), err=True)
-
-
-def print_annotations(problems: list[Problem], path: str, lang: str) -> None:
-    """GitHub Actions workflow commands, so problems show on the changed lines of a pull request.
-    The message and the file name are escaped as the runner reads them (``%``, line breaks; ``:`` and
-    ``,`` in properties), so no register text can end the command or start another."""
-    where = _property(path)
-    for p in problems:
-        text = _UNSAFE.sub(_escaped, i18n.message(p, lang).replace("%", "%25")).replace("\n", "%0A")
-        print(f"::{p.severity.value} file={where},line={p.line},col={p.col}::{text}")
-
-
-def _property(value: str) -> str:
-    escaped = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return _UNSAFE.sub(_escaped, escaped.replace(":", "%3A").replace(",", "%2C"))
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -176,27 +111,36 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .build import BuildError, BuildOptions, build
-    from .derive import derive
+    from .build import SiteOptions, build_site
     from .progress import Progress
 
-    result = valid_register(args.register, args.as_of, args.max_mb)
-    if isinstance(result, int):
-        return result
-    assert result.register is not None and result.as_of is not None
-    lang = result.language
     out = Path(args.out)
     progress = Progress()
     try:
-        report = build(result.register, derive(result.register, result.as_of.date),
-                       BuildOptions(Path(args.register), out, progress=progress,
-                                    cache=Path(args.cache) if args.cache else None, site_url=args.site_url,
-                                    pdfs=not args.no_pdf))
-    except BuildError as exc:
-        say(i18n.t("cli.build_failed", lang, reason=str(exc)), err=True)
-        return EXIT_INVALID
+        summary = build_site(SiteOptions(Path(args.register), out, args.as_of, args.max_mb, progress=progress,
+                                         cache=Path(args.cache) if args.cache else None, site_url=args.site_url,
+                                         pdfs=not args.no_pdf))
     finally:
         progress.finish()
+    return report_build(summary, args.register, out)
+
+
+def report_build(summary: "Summary", register: str, out: "Path") -> int:
+    """Print what ``build_site`` found and did; the exit code."""
+    lang = summary.language
+    print_problems(summary.problems, register, lang)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        print_annotations(summary.problems, register, lang)
+    if summary.status == "unreadable":
+        say(i18n.t("cli.unreadable", lang, path=register, reason=summary.error), err=True)
+        return EXIT_USAGE
+    if summary.status == "invalid":
+        return EXIT_INVALID
+    if summary.status == "failed":
+        say(i18n.t("cli.build_failed", lang, reason=summary.error), err=True)
+        return EXIT_INVALID
+    report = summary.report
+    assert report is not None
     say(report.address.describe(lang), err=not report.address.url)
     for notice in report.notices:
         say(notice, err=True)
@@ -209,7 +153,21 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
-    return serve(args.register, args.as_of, args.port, max_mb=args.max_mb)
+    return serve(args.register, args.as_of, args.port, max_mb=args.max_mb, report=report_build)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .scaffold import ScaffoldError, scaffold
+
+    try:
+        written = scaffold(Path(args.dir))
+    except ScaffoldError as exc:
+        say(exc.message("vi"), err=True)
+        return EXIT_USAGE
+    say(i18n.t("cli.init_done", "vi", dir=args.dir, files=len(written)))
+    return EXIT_OK
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -238,6 +196,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if isinstance(old, int) or isinstance(new, int):
         return old if isinstance(old, int) else new  # type: ignore[return-value]
     lang = new.language
+    assert old.register is not None and new.register is not None  # valid_register returned valid results
     changes = diff.diff(old.register, new.register)
     if args.markdown:
         say(environment(lang).get_template("diff.md.j2").render(changes=changes), multiline=True, end="")
@@ -261,9 +220,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         out = make(result.register, result.as_of.date, args.month, Path(args.register), args.out)
     except ReportError as exc:
-        print(exc, file=sys.stderr)
+        say(exc, err=True)
         return EXIT_USAGE
-    print(i18n.t("cli.report_written", result.language, month=args.month, path=out))
+    say(i18n.t("cli.report_written", result.language, month=args.month, path=out))
     return EXIT_OK
 
 
@@ -292,4 +251,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"form": cmd_form, "import": cmd_import, "schema": cmd_schema, "diff": cmd_diff, "validate": cmd_validate,
-            "build": cmd_build, "serve": cmd_serve, "report": cmd_report}
+            "build": cmd_build, "serve": cmd_serve, "report": cmd_report,
+            "init": cmd_init}
+
+
+def run() -> None:
+    """The ``sonhiemvu`` console command."""
+    raise SystemExit(main())

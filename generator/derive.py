@@ -183,9 +183,9 @@ def task_figures(task: Task, as_of: dt.date) -> TaskFigures:
         value=value,
         overdue=overdue,
         days_overdue=(as_of - task.deadline).days if overdue else 0,
-        early=done and completed < task.deadline,
-        late=done and completed > task.deadline,
-        on_time=done and completed <= task.deadline,
+        early=completed is not None and completed < task.deadline,
+        late=completed is not None and completed > task.deadline,
+        on_time=completed is not None and completed <= task.deadline,
         due=status != "cancelled" and (task.deadline <= as_of or done),
         days_to_deadline=(task.deadline - as_of).days,
     )
@@ -213,7 +213,8 @@ def rank_agencies(register: Register, by_lead: dict[str, Tally], as_of: dt.date
     meta = register.meta
     scores = {a: tally.score(meta.late_credit) for a, tally in by_lead.items()}
     ranked = {a for a, tally in by_lead.items() if tally.due >= max(1, meta.min_due)}
-    ranks = {a: 1 + sum(1 for b in ranked if scores[b] > scores[a]) for a in ranked}  # type: ignore[operator]
+    ranked_scores = {a: s for a in ranked if (s := scores[a]) is not None}  # due >= 1: always a score
+    ranks = {a: 1 + sum(1 for b in ranked_scores.values() if b > s) for a, s in ranked_scores.items()}
     provisional = as_of < meta.end
     figures = {}
     for a, tally in by_lead.items():
@@ -267,9 +268,12 @@ class Since:
     def within(self, task_ids: Iterable[int]) -> Since:
         """The same, for a subset of the tasks (a bloc, a group, an agency)."""
         keep = set(task_ids)
-        return dataclasses.replace(
-            self, **{name: tuple(i for i in getattr(self, name) if i in keep)
-                     for name in ("newly_done", "newly_overdue", "deadlines_moved", "corrected")})
+
+        def kept(ids: tuple[int, ...]) -> tuple[int, ...]:
+            return tuple(i for i in ids if i in keep)
+
+        return dataclasses.replace(self, newly_done=kept(self.newly_done), newly_overdue=kept(self.newly_overdue),
+                                   deadlines_moved=kept(self.deadlines_moved), corrected=kept(self.corrected))
 
 
 def previous_month_end(day: dt.date) -> dt.date:

@@ -3,26 +3,35 @@
 All user-visible words live in ``translations.yaml``; numbers and dates are
 formatted by Babel, which knows the Vietnamese conventions (``1.114``,
 ``87,7``) from the Unicode CLDR so that we do not hand-roll them.
+
+Every number given to ``t`` is shown in the reader's format (except task
+numbers and line numbers, which are names). Where a word depends on a count,
+the entry says so the ICU way, ``{days, plural, one {# day} other {# days}}``,
+and Babel's CLDR plural rules pick the form (Vietnamese has one).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 from functools import lru_cache
-from pathlib import Path
-
 import yaml
+from babel import Locale
 from babel.numbers import format_decimal
 
+from . import resources
 from .problems import Problem
 
 LANGUAGES = ("vi", "en")
-TABLE_PATH = Path(__file__).with_name("translations.yaml")
+NAMES = frozenset({"task", "id", "first_line", "line", "col", "port", "year"})  # numbers that are names: shown as is
+PLURAL = re.compile(r"\{(\w+), plural,((?:\s*(?:zero|one|two|few|many|other) \{[^{}]*\})+)\s*\}")
+FORM = re.compile(r"(\w+) \{([^{}]*)\}")
 
 
 @lru_cache(maxsize=1)
 def table() -> dict[str, dict[str, str]]:
-    with TABLE_PATH.open(encoding="utf-8") as handle:
+    with resources.package_path("translations.yaml").open(encoding="utf-8") as handle:
         return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
@@ -30,7 +39,31 @@ def t(key: str, lang: str = "vi", /, **args: object) -> str:
     """The text for ``key`` in ``lang`` with its placeholders filled."""
     entry = table()[key]
     text = entry.get(lang) or entry["vi"]
-    return text.format(**args)
+    shown = {name: _shown(name, value, lang) for name, value in args.items()}
+    if "plural," in text:
+        text = PLURAL.sub(lambda m: _plural(m, args, shown, lang), text)
+    return text.format(**shown)
+
+
+def _shown(name: str, value: object, lang: str) -> object:
+    if isinstance(value, bool) or name in NAMES or not isinstance(value, int | float):
+        return value
+    return number(value, lang)
+
+
+def _plural(match: re.Match[str], args: dict[str, object], shown: dict[str, object], lang: str) -> str:
+    """The form of ``{name, plural, one {…} other {…}}`` that the count of ``name`` takes; ``#`` is the count."""
+    name = match.group(1)
+    count = args[name]
+    forms: dict[str, str] = dict(FORM.findall(match.group(2)))
+    category = _plural_rule(lang)(count if isinstance(count, int | float) else 0)
+    return forms.get(category, forms["other"]).replace("#", str(shown[name]))
+
+
+@lru_cache(maxsize=8)
+def _plural_rule(lang: str) -> Callable[[float | int], str]:
+    rule = Locale.parse(_locale(lang)).plural_form
+    return lambda n: str(rule(n))
 
 
 def has(key: str) -> bool:
@@ -80,8 +113,9 @@ def format_problem(p: Problem, path: str, lang: str = "vi") -> str:
 def message(p: Problem, lang: str = "vi") -> str:
     args = p.arg_dict()
     for key in ("size_mb", "limit_mb"):  # sizes in the reader's number format: "2,1 MB"
-        if isinstance(args.get(key), float):
-            args[key] = number(args[key], lang, 2)
+        size = args.get(key)
+        if isinstance(size, float):
+            args[key] = number(size, lang, 2)
     if "detail" in args and has(f"hint.{args['detail']}"):
         args["detail"] = t(f"hint.{args['detail']}", lang)
     if "expected" in args and has(f"kind.{args['expected']}"):

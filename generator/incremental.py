@@ -99,7 +99,8 @@ def prepare(ws: Workspace, staged_docs: Path, staged: list[str], print_: str, fo
     ws.fingerprint = print_
     state = _read_state(ws.root)
     (ws.root / STATE).unlink(missing_ok=True)  # until this build succeeds, the workspace is not to be trusted
-    ws.incremental = bool(state) and state.get("fingerprint") == print_ and ws.docs.is_dir() and ws.site.is_dir()
+    ws.incremental = (state is not None and state.get("fingerprint") == print_ and ws.docs.is_dir()
+                      and ws.site.is_dir())
     if not ws.incremental:
         shutil.rmtree(ws.docs, ignore_errors=True)
         shutil.rmtree(ws.site, ignore_errors=True)

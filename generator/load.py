@@ -17,10 +17,10 @@ import gc
 import math
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
+from typing import Any, Union
 
 import yaml
 
@@ -137,8 +137,7 @@ def load_text(text: str, path: str = "tasks.yaml") -> Loaded:
                 if builder.fatal:
                     break
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, col = _error_position(exc)
         builder.problems.append(problem(line, col, "yaml_syntax", detail=_syntax_detail(exc)))
         return Loaded(path, None, builder.problems, hint)
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
@@ -200,7 +199,7 @@ class _TreeBuilder:
 
     # One method per kind of event, looked up by its exact class (the parser makes no subclasses):
     # a register of 10,000 tasks is 1.5 million events, and an isinstance chain per event shows.
-    _handlers = {
+    _handlers: dict[type, Callable[[Any, Any], None]] = {
         yaml.DocumentStartEvent: _document_start,
         yaml.AliasEvent: _alias,
         yaml.ScalarEvent: _scalar_event,
@@ -211,7 +210,8 @@ class _TreeBuilder:
     }
 
     def _fail(self, event: yaml.Event, code: str, **args: object) -> None:
-        self.problems.append(problem(*_pos(event), code, **args))
+        line, col = _pos(event)
+        self.problems.append(problem(line, col, code, **args))
         self.fatal = True
 
     @staticmethod
@@ -267,7 +267,8 @@ def _resolve(value: str, implicit: tuple[bool, bool]) -> str:
 
 
 def _pos(event: yaml.Event) -> tuple[int, int]:
-    return event.start_mark.line + 1, event.start_mark.column + 1
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
 def _position_of_byte(data: bytes, offset: int) -> tuple[int, int]:
@@ -307,6 +308,21 @@ _SYNTAX_HINTS = (
     ("expected <block end>, but found", "indent"),
     ("exceeded maximum nesting depth", "too_deep"),
 )
+
+
+# Errors inside something the editor opened and did not close (a quote, a bracket, a brace, an
+# anchor or tag): the parser's context mark is where it was opened — the line to fix — while its
+# problem mark is where the parser gave up, often the end of the file.
+_OPENED_AT_CONTEXT = ("while scanning a quoted scalar", "while parsing a flow sequence", "while parsing a flow mapping",
+                      "while scanning an anchor", "while scanning an alias", "while scanning a tag",
+                      "while scanning a directive", "while scanning a block scalar", "while scanning a simple key")
+
+
+def _error_position(exc: yaml.MarkedYAMLError) -> tuple[int, int]:
+    """Line and column (1-based) where the mistake begins, when the parser knows it."""
+    opened = (exc.context or "").startswith(_OPENED_AT_CONTEXT)
+    mark = (exc.context_mark or exc.problem_mark) if opened else (exc.problem_mark or exc.context_mark)
+    return (mark.line + 1, mark.column + 1) if mark else (1, 1)
 
 
 def _syntax_detail(exc: yaml.MarkedYAMLError) -> str:

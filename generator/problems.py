@@ -34,7 +34,7 @@ class Problem:
         return dict(self.args)
 
 
-def problem(line: int, col: int, code: str, severity: Severity = Severity.ERROR, **args: object) -> Problem:
+def problem(line: int, col: int, code: str, severity: Severity = Severity.ERROR, /, **args: object) -> Problem:
     return Problem(line, col, code, tuple(sorted(args.items())), severity)
 
 

@@ -333,9 +333,10 @@ def web_address(value: str) -> tuple[str | None, str]:
     if len(value) > MAX_ADDRESS:
         return None, "url_length"
     if not value.isascii():
-        value = _ascii_address(value)
-        if value is None:
+        ascii_value = _ascii_address(value)
+        if ascii_value is None:
             return None, "url_host"
+        value = ascii_value
     if not _URL_CHARS.fullmatch(value):
         return None, "url_character"
     try:

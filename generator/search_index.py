@@ -25,17 +25,25 @@ LABELS = ("open", "label", "placeholder", "close", "hint", "loading", "results",
 
 
 class SearchIndexError(Exception):
-    """The index could not be made; the message says why and what to do."""
+    """The index could not be made; ``key`` (under ``build.``) and ``args_`` name the translated
+    message that says why and what to do."""
+
+    def __init__(self, key: str, **args: object) -> None:
+        super().__init__(key)
+        self.key, self.args_ = key, args
+
+    def __str__(self) -> str:
+        return i18n.t(f"build.{self.key}", "en", **self.args_)
 
 
 def executable() -> Path:
     try:
         from pagefind.service import get_executable
     except ImportError as exc:
-        raise SearchIndexError(i18n.t("msg.search_missing")) from exc
+        raise SearchIndexError("search_missing") from exc
     found = get_executable()
     if found is None or not Path(found).is_file():
-        raise SearchIndexError(i18n.t("msg.search_missing"))
+        raise SearchIndexError("search_missing")
     return Path(found)
 
 
@@ -52,7 +60,7 @@ def write(site: Path) -> None:
     done = subprocess.run(command(site), capture_output=True, text=True, timeout=600, check=False)
     if done.returncode != 0:
         detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or [str(done.returncode)]
-        raise SearchIndexError(i18n.t("msg.search_failed", detail=detail[0]))
+        raise SearchIndexError("search_failed", detail=detail[0])
     for name in UNUSED:
         (site / BUNDLE / name).unlink(missing_ok=True)
 

@@ -14,9 +14,11 @@ import http.server
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from .build import PROJECT
+from . import resources
+from .build import SiteOptions, Summary, build_site
 
 WATCHED = ("content", "site_templates", "mkdocs.yml")
 POLL_SECONDS = 0.5
@@ -35,18 +37,24 @@ def snapshot(paths: list[Path]) -> dict[Path, float]:
     return stamps
 
 
-def serve(register: str, as_of: dt.date | None, port: int, out: Path | None = None, max_mb: float = 5) -> int:
-    from .cli import main
+def serve(register: str, as_of: dt.date | None, port: int, out: Path | None = None, max_mb: float = 5,
+          report: Callable[[Summary, str, Path], object] | None = None) -> int:
+    """``report`` prints what each build found (the command line's printer)."""
+    project = resources.project_dir()
+    out = out or Path(os.environ.get("GENERATOR_PREVIEW_DIR") or resources.cache_dir(project) / "preview")
+    options = SiteOptions(Path(register), out, as_of, max_mb, project=project, pdfs=False)  # PDFs take seconds
 
-    out = out or Path(os.environ.get("GENERATOR_PREVIEW_DIR") or PROJECT / ".cache" / "preview")
-    args = ["build", "--register", register, "--out", str(out), "--max-mb", str(max_mb), "--no-pdf"]
-    args += ["--as-of", as_of.isoformat()] if as_of else []
-    main(args)
+    def rebuild() -> None:
+        summary = build_site(options)
+        if report is not None:
+            report(summary, register, out)
+
+    rebuild()
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"http://127.0.0.1:{port}/  (Ctrl+C)", file=sys.stderr, flush=True)
-    watched = [Path(register)] + [PROJECT / w for w in WATCHED]
+    watched = [Path(register)] + [project / w for w in WATCHED]
     before = snapshot(watched)
     try:
         while True:
@@ -55,7 +63,7 @@ def serve(register: str, as_of: dt.date | None, port: int, out: Path | None = No
             if now != before:
                 before = now
                 print(f"{REBUILDING} {time.time():.3f}", file=sys.stderr, flush=True)
-                main(args)
+                rebuild()
     except KeyboardInterrupt:
         server.shutdown()
     return 0

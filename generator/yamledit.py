@@ -65,7 +65,7 @@ def insert_reports(text: str, root: Mapping, additions: dict[int, list[dict[str,
 
 
 def _by_position(tasks: Sequence, additions: dict[int, list[dict[str, Value]]]) -> list[tuple[int, list[dict[str, Value]]]]:
-    index = {}
+    index: dict[str, int] = {}
     for i, node in enumerate(tasks.items):
         ident = node.items.get("id") if isinstance(node, Mapping) else None
         if isinstance(ident, Scalar):

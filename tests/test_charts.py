@@ -347,6 +347,8 @@ def test_after_an_edit_only_the_charts_that_show_it_are_drawn_again(old, new, re
     assert (stats.drawn, stats.reused) == (len(redrawn), len(edited) - len(redrawn))
     changed = {c.name for c in edited if (out / c.filename).read_bytes() != (base / "out" / c.filename).read_bytes()}
     assert changed == redrawn
+    # the cache keeps what this build used, and nothing it did not (the pictures of the old figures)
+    assert {p.stem for p in cache.glob("*.svg")} == {c.key for c in edited}
 
 
 # --- style in one place ------------------------------------------------------------------------

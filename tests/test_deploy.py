@@ -58,7 +58,12 @@ def scratch(tmp_path_factory) -> Path:
                              text=True).stdout.split("\0")
     for name in filter(None, tracked):
         source = ROOT / name
-        if source.is_file() and not name.startswith(("tests/", "benchmarks/")):
+        if name.startswith(("tests/", "benchmarks/")):
+            continue
+        if source.is_symlink():  # generator/site_templates and the default pages link to the top-level copies
+            (repo / name).parent.mkdir(parents=True, exist_ok=True)
+            (repo / name).symlink_to(source.readlink())
+        elif source.is_file():
             (repo / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, repo / name)
     (repo / "tasks.yaml").write_text("# yaml-language-server: $schema=schema/tasks.schema.json\n"

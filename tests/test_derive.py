@@ -175,7 +175,7 @@ def _assert_partition(figures, register):
         assert tally.parts["overdue"] == tally.overdue
         assert tally.done + tally.overdue + tally.not_yet_due + tally.parts["cancelled"] == tally.total
     assert sum(t.total for t in figures.by_bloc.values()) == figures.overall.total == len(register.tasks)
-    for i, f in figures.tasks.items():
+    for f in figures.tasks.values():
         assert f.part in PARTITION
 
 

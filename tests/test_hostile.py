@@ -195,7 +195,7 @@ def _project(tmp_path: Path) -> Path:
 
 
 def _build(project: Path, out: Path) -> str | None:
-    """Build ``project``; the build error's message, or None when it succeeded."""
+    """Build ``project``; the build error's message (in the register's language), or None when it succeeded."""
     from generator.build import BuildError, BuildOptions, build
     from generator.cli import valid_register
     from generator.derive import derive
@@ -205,7 +205,7 @@ def _build(project: Path, out: Path) -> str | None:
         build(result.register, derive(result.register, result.as_of.date),
               BuildOptions(project / "tasks.yaml", out, project=project, cache=project / ".cache"))
     except BuildError as exc:
-        return str(exc)
+        return exc.message(result.language)  # as the build tells it, in the register's language
     return None
 
 

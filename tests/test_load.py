@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -68,3 +69,20 @@ def test_arbitrary_text_never_raises(text):
 def test_arbitrary_bytes_never_raise(data):
     result = validate(load_bytes(data))
     assert result.ok or result.problems
+
+
+@pytest.mark.parametrize(("text", "where", "hint"), [
+    pytest.param('a: 1\nb: "hello\nc: 2\nd: 3\n', (2, 4), "unclosed_quote", id="double quote"),
+    pytest.param("a: 1\nb: 'it\nc: 2\n", (2, 4), "unclosed_quote", id="single quote"),
+    pytest.param("a: 1\nb: [1, 2\nc: 3\nd: 4\n", (2, 4), "unclosed_bracket", id="bracket"),
+    pytest.param("a:\n  - x: 1\n    y: {p: 1\n  - z: 2\n", (3, 8), "unclosed_brace", id="brace"),
+    pytest.param("a: 1\nb\nc: 2\n", (2, 1), "missing_colon", id="key without colon"),
+])
+def test_a_mistake_is_reported_where_it_begins_not_where_the_parser_gave_up(text, where, hint):
+    problems = load_text(text).problems
+    assert [((p.line, p.col), p.arg_dict()["detail"]) for p in problems] == [(where, hint)]
+
+
+def test_an_indentation_mistake_is_still_reported_where_the_parser_noticed_it():
+    problems = load_text("a: |\n  x\n b: 1\n").problems  # the block mapping began on line 1; the slip is line 3
+    assert [(p.line, p.col) for p in problems] == [(3, 2)]

@@ -8,7 +8,6 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import re
 import socket
 import threading
 import urllib.error

@@ -25,7 +25,7 @@ def _month(value: str | None, as_of: dt.date) -> dt.date | None:
 
 
 def form(args: argparse.Namespace) -> int:
-    from ..cli import valid_register
+    from ..checking import valid_register
     from .form import FormSpec, open_tasks, write_form
 
     if bool(args.agency) == bool(args.all):
@@ -63,7 +63,7 @@ def form(args: argparse.Namespace) -> int:
 
 def import_forms(args: argparse.Namespace) -> int:
     from .. import diff
-    from ..cli import print_problems
+    from ..checking import print_problems
     from .importer import plan_import, write_atomically
 
     register = Path(args.register)

@@ -52,8 +52,9 @@ class FormProblem:
     def message(self, lang: str = "vi") -> str:
         args = dict(self.args)
         for key in ("size_mb", "limit_mb"):
-            if isinstance(args.get(key), float):
-                args[key] = i18n.number(args[key], lang, 2)
+            size = args.get(key)
+            if isinstance(size, float):
+                args[key] = i18n.number(size, lang, 2)
         return i18n.t(f"form.err.{self.code}", lang, **args)
 
     def text(self, lang: str = "vi") -> str:

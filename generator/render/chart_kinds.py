@@ -21,7 +21,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from .. import palette as P
 
@@ -198,7 +198,7 @@ class Canvas:
 
         if w <= 0 or h <= 0:
             return
-        extra = {"hatch": hatch, "hatchcolor": hatch_color or "#000000"} if hatch else {}
+        extra: dict[str, Any] = {"hatch": hatch, "hatchcolor": hatch_color or "#000000"} if hatch else {}
         self._add(Rectangle((x, y), w, h, facecolor=color, edgecolor="none", linewidth=0, **extra, **kw))
 
     def text(self, x: float, y: float, s: str, size: float = FONT, color: str = P.INK, ha: str = "left",
@@ -256,7 +256,7 @@ def _themed(svg: str) -> str:
 # --- shared pieces ------------------------------------------------------------------------------
 def _legend(c: Canvas, y: float, items: tuple[tuple[str, str], ...]) -> float:
     for line in legend_lines(items):
-        x = PAD
+        x: float = PAD
         for cat, label in line:
             c.rect(x, y + 3, 14, 14, P.STATUS_COLORS[cat], P.STATUS_HATCHES[cat], P.STATUS_TEXT[cat])
             c.text(x + 20, y + 15, label, SMALL)
@@ -370,7 +370,7 @@ def draw_status(data: tuple) -> bytes:
     d = dict(data)
     c = Canvas(*size("status", data))
     total = max(1, d["total"])
-    y = TOP
+    y: float = TOP
     for cat, count, label, figure, early in d["rows"]:
         y += _label_row(c, y + 16, label, figure)
         bar_y = y + 24
@@ -417,7 +417,7 @@ def draw_scores(data: tuple) -> bytes:
     d = dict(data)
     c = Canvas(*size("scores", data))
     x = Scale(0, 100, PAD, WIDTH - PAD)
-    y = TOP
+    y: float = TOP
     bands_top = y
     if d["bands"]:
         y += 26
@@ -474,7 +474,7 @@ def draw_burnup(data: tuple) -> bytes:
     d = dict(data)
     c = Canvas(*size("burnup", data))
     # legend: line samples with their words
-    lx = PAD
+    lx: float = PAD
     for color, dashes, width, label in ((P.LINE_DUE, (5, 3), 2, d["due_label"]),
                                         (P.LINE_DONE, None, 3.5, d["done_label"])):
         c.line([lx, lx + 24], [TOP + 10, TOP + 10], color, width, **({"dashes": dashes} if dashes else {}))
@@ -489,7 +489,7 @@ def draw_burnup(data: tuple) -> bytes:
     xs, ys = _steps(tuple(p for p in d["done"] if _day(p[0]) <= as_of), x0, min(as_of, x1))
     c.line([x(v) for v in xs], [y(v) for v in ys], P.LINE_DONE, 3.5)
     _vertical_marker(c, x(as_of), top, bottom, d["as_of_label"], P.MARK_AS_OF, (2, 2))
-    for value, label, color in ((d["due_now"], d["due_now_text"], P.LINE_DUE),
+    for value, _label, color in ((d["due_now"], d["due_now_text"], P.LINE_DUE),
                                 (d["done_now"], d["done_now_text"], P.LINE_DONE)):
         c.dot(x(as_of), y(value), color, 7, P.CARD)
     # the figures at the as-of date beside their dots, pushed apart so that they never overlap
@@ -577,5 +577,5 @@ def draw(kind: str, data: tuple) -> bytes:
     os.environ.setdefault("MPLBACKEND", "Agg")
     import matplotlib
 
-    with matplotlib.rc_context(STYLE):
+    with matplotlib.rc_context(cast("dict[Any, Any]", STYLE)):  # matplotlib types its keys as literals
         return DRAW[kind](data)

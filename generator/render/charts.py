@@ -271,6 +271,7 @@ def targets_chart(register: Register, figures: Figures, lang: str) -> Chart | No
     reach = 1.0
     for task in measured:
         m, f = task.measure, figures.tasks[task.id]
+        assert m is not None  # key_targets lists measured tasks only
         value = None if f.value is None else round((f.value - m.baseline) / (m.target - m.baseline), 4)
         if value is not None:
             reach = max(reach, min(value, 1.25))
@@ -307,7 +308,8 @@ def agency_chart(register: Register, figures: Figures, lang: str) -> Chart | Non
     agencies = [register.agencies[a] for a in figures.ranking]
     if not any(figures.by_agency[a.id].ranked for a in agencies):
         return None
-    rows, table_rows, parts = [], [], []
+    rows: list[tuple[str, float | None, str]] = []
+    table_rows, parts = [], []
     unscored = 0
     min_due = _n(register.meta.min_due, lang)
     for agency in agencies:
@@ -325,17 +327,17 @@ def agency_chart(register: Register, figures: Figures, lang: str) -> Chart | Non
         table_rows.append((agency.name, score if a.ranked else "—", grade or "—", on_time_due))
     grading = register.meta.grading
     bands = []
-    for i, grade in enumerate(grading):
+    for i, level in enumerate(grading):
         hi = 100.0 if i == 0 else min(100.0, grading[i - 1].min)
-        lo = max(0.0, grade.min)
+        lo = max(0.0, level.min)
         if hi > lo:
-            bands.append((grade.name, lo, hi))
+            bands.append((level.name, lo, hi))
     # band boundaries, 0 and 100 % (unless a boundary is so close to 100 that the labels would collide)
     mins = {lo for _, lo, _ in bands}
     ticks = sorted({0.0, *mins, *([100.0] if all(v <= 85 for v in mins) else [])}) if bands else [0.0, 50.0, 100.0]
     alt_parts = _join(parts)
     if unscored:
-        alt_parts += "; " + t("chart.alt.unranked", lang, count=_n(unscored, lang), min_due=min_due)
+        alt_parts += "; " + t("chart.alt.unranked", lang, count=unscored, min_due=min_due)
     return Chart(
         name="agencies", kind="scores",
         data=(("bands", tuple(bands)), ("rows", tuple(rows)),
@@ -510,7 +512,19 @@ def render(charts: list[Chart], out_dir: Path, cache_dir: Path, workers: int | N
         _write_atomic(cache_dir / f"{key}.svg", svg)
     for chart in charts:
         _copy_if_changed(cache_dir / f"{chart.key}.svg", out_dir / chart.filename)
+    prune(cache_dir, {chart.key for chart in charts})
     return RenderStats(drawn=len(jobs), reused=len(charts) - len(jobs))
+
+
+def prune(cache_dir: Path, used: set[str]) -> int:
+    """Remove the cached pictures this build did not use (their data or the drawing code changed);
+    the number removed. Half-written files of a killed build go too."""
+    removed = 0
+    for path in cache_dir.glob("*.svg"):
+        if path.stem not in used:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def _draw_all(jobs: list[tuple[str, str, tuple]], workers: int | None) -> Iterable[tuple[str, bytes]]:

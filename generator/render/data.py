@@ -17,6 +17,7 @@ from typing import Any
 
 from ..derive import Figures, Tally, cadence_of, late_by_agency
 from ..model import Register, Task
+from ..schema import json_schema_text
 
 TASK_JSON_FIELDS = ("id", "title", "group", "group_name", "bloc", "bloc_name", "lead", "lead_name", "partners",
                     "partner_names", "deadline", "status", "part", "completed", "progress", "overdue",
@@ -45,7 +46,6 @@ FILES = (
     DataFile("schema/tasks.schema.json", "schema", ()),
 )
 DATE_FIELDS = frozenset({"deadline", "completed", "date", "as_of"})
-SCHEMA = Path(__file__).resolve().parents[2] / "schema" / "tasks.schema.json"
 
 
 
@@ -171,5 +171,6 @@ def write(reg: Register, fig: Figures, register_path: Path, out: Path, site_url:
     shutil.copyfile(register_path, out / "tasks.yaml")
     # The register's first line points editors at schema/tasks.schema.json beside it: published there too.
     (out / "schema").mkdir(exist_ok=True)
-    shutil.copyfile(SCHEMA, out / "schema" / "tasks.schema.json")
+    # from schema.py, as `schema` writes it (a test keeps the committed copy equal): also in an installed package
+    (out / "schema" / "tasks.schema.json").write_text(json_schema_text(), encoding="utf-8")
     return [out / f.name for f in FILES]

@@ -123,7 +123,7 @@ def write(site: Site, history: History | None, out: Path, site_url: str | None =
     meta = site.register.meta
     updated = items[0].updated if items else dt.datetime.combine(meta.start, dt.time(), ZoneInfo(meta.timezone))
     base = site_url.rstrip("/") + "/" if site_url else ""
-    xml = environment(site.lang).get_template("feed.xml.j2").render(
+    xml = environment(site.lang, site.templates).get_template("feed.xml.j2").render(
         entries=items, updated=updated, base=base, reg=site.register, feed_id=tag_base(site.register) + "feed")
     out.write_text(_XML_INVALID.sub("\ufffd", xml), encoding="utf-8")
     return out

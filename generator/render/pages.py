@@ -18,12 +18,11 @@ from typing import Any
 
 import jinja2
 
-from .. import diff, i18n
+from .. import diff, i18n, resources
 from ..derive import PARTITION, Figures, Since, TaskFigures, cadence_of, key_targets, late_by_agency, since_last_month
 from ..model import Register, Task
 from . import data, text
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "site_templates"
 DUE_SOON_DAYS = 30
 RECENT_REPORTS = 10
 
@@ -55,6 +54,7 @@ class Site:
     history: Any = None  # history.History, when the build runs in a git checkout
     reports: list[Any] = field(default_factory=list)  # report.MonthlyReport per month begun, oldest first
     site_url: str | None = None  # the public address (ends in "/"), when known
+    templates: tuple[Path, ...] = ()  # where templates are looked up first (a body's own); then the package's
 
     def task_row(self, task: Task) -> dict[str, Any]:
         return {"task": task, "f": self.figures.tasks[task.id], "agency": self.register.agencies[task.lead],
@@ -152,15 +152,20 @@ def write_list_data(site: Site, docs: Path) -> None:
     folder = docs / LIST_DATA
     folder.mkdir(parents=True, exist_ok=True)
     made = list_data(site)
-    dump = {"ensure_ascii": False, "separators": (",", ":")}
-    (folder / "meta.json").write_text(json.dumps(made["meta"], **dump), encoding="utf-8")
+
+    def dump(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    (folder / "meta.json").write_text(dump(made["meta"]), encoding="utf-8")
     for i, rows in enumerate(made["chunks"]):
-        (folder / f"{i}.json").write_text(json.dumps(rows, **dump), encoding="utf-8")
+        (folder / f"{i}.json").write_text(dump(rows), encoding="utf-8")
 
 
-def environment(lang: str) -> jinja2.Environment:
+def environment(lang: str, templates: tuple[Path, ...] = ()) -> jinja2.Environment:
+    """Templates from ``templates`` (a body's overrides) first, then from the package."""
+    folders = [str(folder) for folder in templates] + [str(resources.templates())]
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        loader=jinja2.FileSystemLoader(folders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -289,7 +294,7 @@ def _due_soon(f: TaskFigures) -> bool:
 
 def render(site: Site, docs: Path, pages: list[Page] | None = None) -> list[Path]:
     """Write every page under ``docs``; returns the files written."""
-    env = environment(site.lang)
+    env = environment(site.lang, site.templates)
     written = []
     for page in pages if pages is not None else plan(site):
         template = env.get_template(page.template)

@@ -21,8 +21,10 @@ from typing import Any
 from .. import i18n
 from ..model import Register
 from ..report import AT_RISK_PROGRESS, PARTS, MonthlyReport
-from .pages import TEMPLATES, Page, environment
+from .. import resources
+from .pages import Page, environment
 
+TEMPLATES = resources.templates()
 PRINT_CSS = TEMPLATES / "assets" / "print.css"
 REPORT_CSS = TEMPLATES / "assets" / "report.css"
 FONT_FILES = {("normal", "normal"): "DejaVuSerif.ttf", ("bold", "normal"): "DejaVuSerif-Bold.ttf",

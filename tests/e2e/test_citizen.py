@@ -7,7 +7,6 @@ differ. E2E_SCREENSHOTS=DIR keeps the first-screen screenshots (otherwise pytest
 from __future__ import annotations
 
 import io
-import json
 import os
 import re
 from pathlib import Path

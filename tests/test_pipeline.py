@@ -1,0 +1,48 @@
+"""The pipeline as a function: build_site returns what happened instead of printing or raising, and
+its errors are told in the register's language from the translation table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import i18n
+from generator.build import BuildError, SiteOptions, build_site, check_out_dir
+from generator.cli import main
+from tests.conftest import REGISTERS
+
+
+def test_an_invalid_register_is_a_summary_with_its_problems_and_no_site(tmp_path):
+    broken = tmp_path / "tasks.yaml"
+    broken.write_text((REGISTERS / "valid" / "small.yaml").read_text(encoding="utf-8")
+                      .replace("deadline: 2021-06-30", "deadline: 2021-02-30"), encoding="utf-8")
+    seen: list[str] = []
+    summary = build_site(SiteOptions(broken, tmp_path / "site", on_stage=seen.append))
+    assert summary.status == "invalid" and not summary.ok
+    assert any(p.code == "impossible_date" or "2021-02-30" in i18n.message(p) for p in summary.problems)
+    assert seen == ["load", "validate"]  # nothing rendered
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_missing_register_is_unreadable(tmp_path):
+    summary = build_site(SiteOptions(tmp_path / "nope.yaml", tmp_path / "site"))
+    assert summary.status == "unreadable" and summary.error
+
+
+@pytest.mark.parametrize(("lang", "words"), [("vi", "chứa mã nguồn của dự án"), ("en", "holds the project's sources")])
+def test_build_errors_come_from_the_translation_table(tmp_path, lang, words):
+    with pytest.raises(BuildError) as caught:
+        check_out_dir(tmp_path, tmp_path)
+    assert words in caught.value.message(lang)
+    assert str(tmp_path) in caught.value.message(lang)
+
+
+def test_a_refused_out_folder_is_told_in_vietnamese(tmp_path, capsys):
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    (photos / "a.jpg").write_bytes(b"x")
+    assert main(["build", "--register", str(REGISTERS / "valid" / "small.yaml"), "--out", str(photos)]) == 1
+    err = capsys.readouterr().err
+    assert "không phải trang do chương trình này dựng" in err and "Traceback" not in err
+    assert Path(photos / "a.jpg").exists()
