@@ -374,7 +374,7 @@ def navigation(register: Register, docs: Path) -> list[dict[str, object]]:
     ]
     hand_written = sorted((p.name for p in docs.glob("*.md") if p.name != "index.md"),
                           key=lambda n: (CONTENT_ORDER.index(n) if n in CONTENT_ORDER else len(CONTENT_ORDER), n))
-    nav.append({i18n.t("ui.nav.about", lang): hand_written + ["errors/index.md"]})
+    nav.append({i18n.t("ui.nav.about", lang): hand_written + ["format/index.md", "errors/index.md"]})
     return nav
 
 
