@@ -27,7 +27,8 @@ SET_BY_THE_PROGRAM = frozenset({"MPLBACKEND", "NO_MKDOCS_2_WARNING"})
 # generate many examples: `pytest -m "not slow"` leaves them out (see README, "Checks").
 # A new test of more than a second belongs here, or gets @pytest.mark.slow.
 SLOW_MODULES = frozenset({"test_site", "test_integrity", "test_incremental", "test_serve", "test_package",
-                          "test_fuzz", "test_history", "test_history_cost", "test_safety"})
+                          "test_fuzz", "test_history", "test_history_cost", "test_safety", "test_publish",
+                          "test_deploy", "test_report", "test_report_cadence", "test_spreadsheet"})
 SLOW_TESTS = (
     "tests/test_hostile.py::test_hostile_file_is_refused_cleanly",
     "tests/test_text.py::test_plain_fast_path_matches_the_markdown_converter",
@@ -42,6 +43,18 @@ SLOW_TESTS = (
     "tests/test_workflows.py::test_workflows_pass_actionlint",
     "tests/test_workflows.py::test_actionlint_catches_a_broken_workflow",
     "tests/test_scaffold.py::test_scaffold_workflows_pass_actionlint",
+    "tests/test_hostile.py::test_a_hand_written_page_cannot_take_a_generated_path",
+    "tests/test_hostile.py::test_a_folder_with_a_copied_marker_is_not_replaced",
+    "tests/test_hostile.py::test_commit_subjects_cannot_break_the_feed_or_bloat_it",
+    "tests/test_hostile.py::test_diff_output_is_safe_in_a_terminal",
+    "tests/test_charts.py::test_no_label_of_the_example_is_cut",
+    "tests/test_charts.py::test_register_text_is_drawn_literally_not_as_markup_or_tex",
+    "tests/test_schema.py::test_never_refuses_a_register_that_validate_accepts",
+    "tests/test_derive.py::test_the_partition_sums_to_the_total_on_any_register",
+    "tests/test_forms_hostile.py::test_the_largest_accepted_sheet_is_read_in_bounded_time",
+    "tests/test_forms_hostile.py::test_a_huge_sheet_is_refused_before_it_is_parsed",
+    "tests/test_forms_hostile.py::test_a_zip_bomb_is_refused_from_its_declared_size_in_no_time",
+    "tests/test_forms.py::test_round_trip_adds_exactly_the_filled_reports_and_nothing_else",
 )
 
 

@@ -21,6 +21,7 @@ from ..derive import Figures, Tally, cadence_of, late_by_agency
 from ..model import Register, Report, Task
 from ..schema import json_schema_text
 from ..shapes import declared
+from .cells import joined
 
 # The columns of a task come from the format's one declaration (``model.py``): each field an editor
 # writes gives its own column, or those its ``columns`` name (a code with its name beside it, a measure's
@@ -137,13 +138,6 @@ def _cell(value: Any) -> Any:
 # default in Vietnamese) and after a line break, even inside quotes. Each such start is guarded
 # with an apostrophe (OWASP's advice for CSV injection); nothing else is changed.
 _FORMULA_START = re.compile(r"(^|[,;\t\r\n])(?=[=@]|[+-](?!\s|\d+(?:[.,]\d+)?(?:[,;\t\r\n]|$)|$))")
-
-
-def joined(values: list[Any]) -> str:
-    """A list in one cell: codes joined by ";", links one per line as "title <address>"."""
-    if all(isinstance(v, dict) for v in values):
-        return "\n".join(f"{v['title']} <{v['url']}>" for v in values)
-    return ";".join(str(v) for v in values)
 
 
 def guard_formula(text: str) -> str:

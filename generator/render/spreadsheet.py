@@ -18,6 +18,8 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 
+from .cells import joined
+
 DATE_FORMAT = "DD/MM/YYYY"
 Table = tuple[tuple[str, ...], list[dict[str, Any]]]
 
@@ -49,8 +51,6 @@ def _put(cell: Cell, value: Any, is_date: bool) -> None:
         cell.value = dt.date.fromisoformat(value)
         cell.number_format = DATE_FORMAT
     elif isinstance(value, list):
-        from .data import joined  # one rule for a list in a cell: the CSV's
-
         _text(cell, joined(value))
     elif isinstance(value, (bool, int, float)):
         cell.value = value
