@@ -35,7 +35,7 @@ def timed(*args, **kwargs):
     print(f"REVISIONS {len(found.revisions)}", file=sys.stderr)
     return found
 history.load_history = timed
-code = main(["build", "--register", sys.argv[1], "--out", sys.argv[2], "--cache", sys.argv[3]])
+code = main(["build", "--register", sys.argv[1], "--out", sys.argv[2], "--cache", sys.argv[3], "--no-pdf"])
 print(f"HISTORY {spent[0]:.3f}", file=sys.stderr)
 print(f"RSS_MB {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}", file=sys.stderr)
 raise SystemExit(code)

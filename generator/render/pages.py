@@ -9,6 +9,7 @@ filters or Jinja's HTML autoescaping.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -161,8 +162,11 @@ def write_list_data(site: Site, docs: Path) -> None:
         (folder / f"{i}.json").write_text(dump(rows), encoding="utf-8")
 
 
+@functools.lru_cache(maxsize=8)
 def environment(lang: str, templates: tuple[Path, ...] = ()) -> jinja2.Environment:
-    """Templates from ``templates`` (a body's overrides) first, then from the package."""
+    """Templates from ``templates`` (a body's overrides) first, then from the package. One environment
+    per language and folders, so that each template is compiled once per build (a report per month
+    of a long register would otherwise compile its template hundreds of times)."""
     folders = [str(folder) for folder in templates] + [str(resources.templates())]
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folders),
