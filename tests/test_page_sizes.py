@@ -4,7 +4,7 @@ A synthetic register (benchmarks/synth.py) of 3,000 tasks: its blocs hold about 
 its groups several hundred, so a page that lists all of its tasks would be far over the limit. Every
 generated page but the task pages (one task each) is rendered as the site builder receives it; the
 builder adds the same shell (header, navigation, ~30 KB) to each. Long tables are cut into pages of
-``LIST_PAGE_SIZE`` rows that link to each other, and every task stays on one of them."""
+``TABLE_PAGE_SIZE`` rows that link to each other, and every task stays on one of them."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def test_every_task_of_a_long_table_is_on_one_of_its_linked_pages(staged, kind):
         shown: list[int] = []
         for text in [first] + [(folder / "page" / str(k) / "index.md").read_text(encoding="utf-8") for k in extra]:
             rows = re.findall(r'<td data-label="[^"]*" data-value="(\d+)">', text)
-            assert len(rows) <= pages.LIST_PAGE_SIZE
+            assert len(rows) <= pages.TABLE_PAGE_SIZE
             shown += [int(r) for r in rows]
         wanted = sorted(t.id for t in reg.tasks if folder.name in owners(t))
         assert sorted(shown) == wanted, folder.name

@@ -103,6 +103,7 @@ def list_part(f: Any) -> str:
 
 
 LIST_PAGE_SIZE = 200  # rows per page of the task list: ~1 KB of HTML each, well under 500 KB a page
+TABLE_PAGE_SIZE = 200  # rows per page of the task tables of a group, bloc or agency (pages.paged)
 LIST_CHUNK_SIZE = 1000  # tasks per file of the list's data, fetched one after another by tables.js
 LIST_DATA = "list"  # not under tasks/, where every folder is a task
 
@@ -190,8 +191,8 @@ def paged_path(base: str, number: int) -> str:
 
 
 def paged(base: str, items: list[Any], size: int | None = None) -> Iterator[tuple[Pager, list[Any]]]:
-    """``items`` cut into pages of ``size`` (the task list's page size): one page at least."""
-    size = size or LIST_PAGE_SIZE
+    """``items`` cut into pages of ``size`` (``TABLE_PAGE_SIZE``): one page at least."""
+    size = size or TABLE_PAGE_SIZE
     count = max(1, -(-len(items) // size))
     for number in range(1, count + 1):
         part = items[(number - 1) * size:number * size]
