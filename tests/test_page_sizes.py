@@ -2,7 +2,8 @@
 
 A synthetic register (benchmarks/synth.py) of 3,000 tasks: its blocs hold about 1,500 tasks each and
 its groups several hundred, so a page that lists all of its tasks would be far over the limit. Every
-generated page but the task pages (one task each) is rendered as the site builder receives it; the
+generated page but the task pages (one task each), the monthly reports included, is rendered as the
+site builder receives it; the
 builder adds the same shell (header, navigation, ~30 KB) to each. Long tables are cut into pages of
 ``TABLE_PAGE_SIZE`` rows that link to each other, and every task stays on one of them."""
 
@@ -14,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import derive, load, validate
+from generator import derive, load, report, validate
 from generator.render import pages
+from generator.render import report as report_pages
 from tests.conftest import ROOT
 
 N = 3_000
@@ -36,6 +38,8 @@ def staged(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pages.Site]:
     site = pages.Site(checked.register, derive.derive(checked.register, checked.as_of.date), checked.register.meta.language)
     docs = tmp_path_factory.mktemp("sizes")
     pages.render(site, docs, [p for p in pages.plan(site) if p.template != "task.md.j2"])
+    made = report.all_reports(site.register, site.figures.as_of, None)  # without PDFs: the page links the task list
+    pages.render(site, docs, report_pages.pages(made, set()))
     return docs, site
 
 

@@ -243,8 +243,10 @@
       dialog.showModal();
       input.focus();
       input.select();
+      /* Pagefind fetches its index: a page opened as a file (file://) cannot, so the box says so at once. */
+      if (window.location.protocol === "file:") { say("offline"); return; }
       if (!input.value) say("hint");
-      if (window.location.protocol !== "file:") load().catch(function () { say("error"); });
+      load().catch(function () { say("error"); });
     }
 
     var timer = null;
