@@ -380,7 +380,7 @@ def navigation(register: Register, docs: Path) -> list[dict[str, object]]:
 
 def _site_builder(ws: incremental.Workspace, staging: Path, docs: Path, register: Register,
                   options: BuildOptions, site_url: str | None) -> list[str]:
-    """MkDocs in the builder's workspace (rebuilding only what changed when it can), copied out to staging.
+    """MkDocs in the builder's workspace (rebuilding only what changed when it can), linked out to staging.
     Returns the staged files."""
     nav = navigation(register, docs)
     settings_file = _write_settings(ws, options.project)
@@ -393,9 +393,10 @@ def _site_builder(ws: incremental.Workspace, staging: Path, docs: Path, register
     untitled = [docs / page for page, titled in entries if not titled]
     fingerprint = incremental.fingerprint(settings, [theme], staged, untitled)
     incremental.prepare(ws, docs, staged, fingerprint, [page for page, _ in entries])
-    _run_mkdocs(config, options.strict, dirty=ws.incremental)
+    with incremental.fresh_outputs():
+        _run_mkdocs(config, options.strict, dirty=ws.incremental)
     incremental.finish(ws)
-    shutil.copytree(ws.site, staging / "site")
+    incremental.link_out(ws.site, staging / "site")
     return staged
 
 

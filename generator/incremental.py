@@ -13,6 +13,11 @@ list of staged files; any difference, a missing or half-written workspace, or
 another build holding it, means a full build. Pages in the navigation are
 always rebuilt (every page shows their titles). The search index is made from
 the finished HTML afterwards (``search_index.py``), so it needs nothing from here.
+
+The site handed on (``link_out``) is made of hard links to the workspace's files, not a second copy
+(577 MB at 10,000 tasks): the published site and the workspace share their bytes on disk. So that a
+later build cannot change a published file through its link, MkDocs writes every output as a new
+file (``fresh_outputs``: the old name is unlinked first), never into the existing one.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -124,6 +130,60 @@ def prepare(ws: Workspace, staged_docs: Path, staged: list[str], print_: str, fo
 def finish(ws: Workspace) -> None:
     """After the builder succeeded: trust the workspace again."""
     (ws.root / STATE).write_text(json.dumps({"fingerprint": ws.fingerprint}), encoding="utf-8")
+
+
+def link_out(site: Path, target: Path) -> None:
+    """``target``: the workspace's ``site`` as hard links (a copy where the two are on different
+    file systems, or the system has no hard links)."""
+
+    def link(source: str, dest: str) -> None:
+        try:
+            os.link(source, dest)
+        except OSError:
+            shutil.copy2(source, dest)
+
+    shutil.copytree(site, target, copy_function=link)
+
+
+@contextlib.contextmanager
+def fresh_outputs() -> Iterator[None]:
+    """While MkDocs builds: each file it writes is a new file, not the old one rewritten in place
+    (which would also rewrite the published site's hard link to it). MkDocs writes its outputs
+    through ``utils.write_file``, ``utils.copy_file`` and ``File.copy_file`` (plugins included)."""
+    from mkdocs import utils
+    from mkdocs.structure.files import File
+
+    write_file, copy_file, file_copy = utils.write_file, utils.copy_file, File.copy_file
+
+    def unlink(path: str) -> None:
+        with contextlib.suppress(FileNotFoundError, IsADirectoryError, PermissionError):
+            if not os.path.isdir(path):
+                os.unlink(path)
+
+    def fresh_write(content: bytes, output_path: str) -> None:
+        unlink(output_path)
+        if output_path.endswith("sitemap.xml"):
+            unlink(output_path + ".gz")  # MkDocs opens the gzipped copy itself, right after
+        write_file(content, output_path)
+
+    def fresh_copy(source_path: str, output_path: str) -> None:
+        if os.path.isdir(output_path):
+            output_path = os.path.join(output_path, os.path.basename(source_path))
+        if os.path.abspath(source_path) != os.path.abspath(output_path):
+            unlink(output_path)
+        copy_file(source_path, output_path)
+
+    def fresh_file_copy(self: File, dirty: bool = False) -> None:
+        if not dirty or self.is_modified():
+            if self.abs_src_path is None or os.path.abspath(self.abs_src_path) != os.path.abspath(self.abs_dest_path):
+                unlink(self.abs_dest_path)
+        file_copy(self, dirty)
+
+    utils.write_file, utils.copy_file, File.copy_file = fresh_write, fresh_copy, fresh_file_copy  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        utils.write_file, utils.copy_file, File.copy_file = write_file, copy_file, file_copy  # type: ignore[method-assign]
 
 
 def output_of(src: str) -> str:

@@ -3,7 +3,7 @@
 Pagefind reads the finished pages (whatever builder made them), indexes only what is
 marked ``data-pagefind-body`` (the article of every page that search should find; the theme
 override adds it) and leaves out ``data-search-exclude`` parts (tables that repeat the task
-pages). It writes ``pagefind/`` into the site: an index split into small chunks, so a visitor
+pages, a task's older reports) and the labels of fact tables. It writes ``pagefind/`` into the site: an index split into small chunks, so a visitor
 downloads only the chunks the words they type need (``assets/search.js`` asks for them).
 The binary ships in the ``pagefind[extended]`` wheel: nothing is downloaded at build time.
 """
@@ -17,7 +17,10 @@ from pathlib import Path
 from . import i18n
 
 BUNDLE = "pagefind"
-EXCLUDE = ("[data-search-exclude]", ".headerlink")
+# Left out of the index: tables that repeat the task pages, older reports (data-search-exclude), and
+# the labels every page repeats ("Cơ quan chủ trì", "Thời hạn"): words on every page cost index bytes
+# in every search for them, and find nothing.
+EXCLUDE = ("[data-search-exclude]", ".headerlink", ".facts th")
 # Pagefind's ready-made interfaces: the site has its own, in the header (assets/search.js).
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")

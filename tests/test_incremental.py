@@ -123,3 +123,21 @@ def test_a_hand_written_page_edited_gives_the_clean_build(project, page):
     run(register, project / "site", cache)
     run(register, project / "clean", project / "fresh-cache")
     assert files(project / "site") == files(project / "clean")
+
+
+def test_the_published_site_shares_the_workspace_bytes_and_a_later_build_leaves_it_alone(project):
+    """No second copy of the site in the cache: the published files are hard links to the workspace's.
+    A warm build after an edit writes new files, so the site published before keeps its bytes."""
+    register, cache = project / "tasks.yaml", project / "cache"
+    run(register, project / "site", cache)
+    page = project / "site" / "tasks" / "4" / "index.html"
+    kept = cache / "site-builder" / "site" / "tasks" / "4" / "index.html"
+    assert page.stat().st_ino == kept.stat().st_ino  # one file on disk, two names
+    before = files(project / "site")
+    register.write_text(register.read_text(encoding="utf-8").replace(REPORT, REPORT.replace("30}", "45}")),
+                        encoding="utf-8")
+    second = run(register, project / "other", cache)
+    assert 0 < second.pages_rebuilt < second.pages / 2
+    assert files(project / "site") == before  # sitemap, 404 page, rebuilt pages: not written through the links
+    assert "45%" in (project / "other" / "tasks" / "4" / "index.html").read_text(encoding="utf-8")
+    assert "45%" not in page.read_text(encoding="utf-8")

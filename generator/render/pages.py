@@ -26,6 +26,9 @@ from . import data, text
 
 DUE_SOON_DAYS = 30
 RECENT_REPORTS = 10
+# Rows per table of "needs attention": the most urgent first; the rest are one link away (the task list
+# filtered and sorted the same way), so the page stays small for a phone at any size of register.
+ATTENTION_ROWS = 100
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ def list_part(f: Any) -> str:
 
 
 LIST_PAGE_SIZE = 200  # rows per page of the task list: ~1 KB of HTML each, well under 500 KB a page
+TABLE_PAGE_SIZE = 200  # rows per page of the task tables of a group, bloc or agency (pages.paged)
 LIST_CHUNK_SIZE = 1000  # tasks per file of the list's data, fetched one after another by tables.js
 LIST_DATA = "list"  # not under tasks/, where every folder is a task
 
@@ -162,6 +166,41 @@ def write_list_data(site: Site, docs: Path) -> None:
         (folder / f"{i}.json").write_text(dump(rows), encoding="utf-8")
 
 
+@dataclass(frozen=True)
+class Pager:
+    """Where one page of a long table sits among its pages: ``base/`` (the first, with the headline
+    figures), ``base/page/2/``, … (stable addresses, linked to each other without JavaScript)."""
+
+    base: str  # e.g. "agencies/so-tai-chinh" (no slash at either end)
+    number: int
+    count: int
+    first: int  # position (1-based) of the page's first row among all rows; 0 when there are none
+    last: int
+    total: int
+
+    @property
+    def path(self) -> str:
+        return paged_path(self.base, self.number)
+
+    def href(self, number: int) -> str:
+        """The address of page ``number``, relative to the site root."""
+        return self.base + "/" if number == 1 else f"{self.base}/page/{number}/"
+
+
+def paged_path(base: str, number: int) -> str:
+    return f"{base}/index.md" if number == 1 else f"{base}/page/{number}/index.md"
+
+
+def paged(base: str, items: list[Any], size: int | None = None) -> Iterator[tuple[Pager, list[Any]]]:
+    """``items`` cut into pages of ``size`` (``TABLE_PAGE_SIZE``): one page at least."""
+    size = size or TABLE_PAGE_SIZE
+    count = max(1, -(-len(items) // size))
+    for number in range(1, count + 1):
+        part = items[(number - 1) * size:number * size]
+        start = (number - 1) * size
+        yield Pager(base, number, count, start + 1 if part else 0, start + len(part), len(items)), part
+
+
 @functools.lru_cache(maxsize=8)
 def environment(lang: str, templates: tuple[Path, ...] = ()) -> jinja2.Environment:
     """Templates from ``templates`` (a body's overrides) first, then from the package. One environment
@@ -221,22 +260,28 @@ def plan(site: Site) -> Iterator[Page]:
     yield Page("agencies.md.j2", "agencies/index.md", {"ranked": ranked_agencies(site), "late": late})
     for agency in reg.agencies.values():
         figures = fig.by_agency[agency.id]
-        yield Page("agency.md.j2", f"agencies/{agency.id}/index.md", {
-            "agency": agency, "a": figures, "bloc": reg.blocs[agency.bloc], "late": late[agency.id],
-            "led": [t for t in reg.tasks if t.lead == agency.id],
-            "partnered": [reg.task(i) for i in figures.partner_of],
-        })
+        led = [t for t in reg.tasks if t.lead == agency.id]
+        partnered = [reg.task(i) for i in figures.partner_of]
+        shared = {"agency": agency, "a": figures, "bloc": reg.blocs[agency.bloc], "late": late[agency.id],
+                  "led": led, "partnered": partnered}
+        for pager, part in paged(f"agencies/{agency.id}", [("led", t) for t in led] + [("partner", t) for t in partnered]):
+            yield Page("agency.md.j2", pager.path, {**shared, "pager": pager,
+                                                    "led_rows": site.rows([t for k, t in part if k == "led"]),
+                                                    "partner_rows": site.rows([t for k, t in part if k == "partner"])})
     yield Page("groups.md.j2", "groups/index.md", tallies)
     for group in reg.groups.values():
-        yield Page("group.md.j2", f"groups/{group.id}/index.md",
-                   {"group": group, "tally": fig.by_group[group.id], "tasks": [t for t in reg.tasks if t.group == group.id]})
+        tasks = [t for t in reg.tasks if t.group == group.id]
+        for pager, part in paged(f"groups/{group.id}", tasks):
+            yield Page("group.md.j2", pager.path, {"group": group, "tally": fig.by_group[group.id], "tasks": tasks,
+                                                   "pager": pager, "rows": site.rows(part)})
     yield Page("blocs.md.j2", "blocs/index.md", tallies)
     for bloc in reg.blocs.values():
-        yield Page("bloc.md.j2", f"blocs/{bloc.id}/index.md", {
-            "bloc": bloc, "tally": fig.by_bloc[bloc.id],
-            "tasks": [t for t in reg.tasks if reg.agencies[t.lead].bloc == bloc.id],
-            "agencies": [a for a in reg.agencies.values() if a.bloc == bloc.id],
-        })
+        tasks = [t for t in reg.tasks if reg.agencies[t.lead].bloc == bloc.id]
+        for pager, part in paged(f"blocs/{bloc.id}", tasks):
+            yield Page("bloc.md.j2", pager.path, {
+                "bloc": bloc, "tally": fig.by_bloc[bloc.id], "tasks": tasks, "pager": pager, "rows": site.rows(part),
+                "agencies": [a for a in reg.agencies.values() if a.bloc == bloc.id],
+            })
     yield Page("attention.md.j2", "attention/index.md", attention(site))
     yield Page("changes.md.j2", "changes/index.md", {"history": site.history})
     yield Page("messages.md.j2", "errors/index.md", {"messages": validation_messages(site.lang)})
@@ -316,8 +361,10 @@ def attention(site: Site) -> dict[str, Any]:
     soon.sort(key=lambda t: (t.deadline, t.id))
     late = sorted((t for t in site.register.tasks if t.id in fig.late_reporting),
                   key=lambda t: (-fig.late_reporting[t.id].days_late, t.id))
-    return {"overdue": site.rows(overdue), "soon": site.rows(soon), "days": DUE_SOON_DAYS,
-            "late_reporting": [{**site.task_row(t), "late": fig.late_reporting[t.id]} for t in late],
+    cap = ATTENTION_ROWS
+    return {"overdue": site.rows(overdue[:cap]), "soon": site.rows(soon[:cap]), "days": DUE_SOON_DAYS,
+            "late_reporting": [{**site.task_row(t), "late": fig.late_reporting[t.id]} for t in late[:cap]],
+            "counts": {"overdue": len(overdue), "soon": len(soon), "late_reporting": len(late)},
             "grace": site.register.meta.reporting_grace_days}
 
 

@@ -7,13 +7,14 @@
      "đ" ("dang vien" finds "đảng viên"), and the answers are merged.
    - Ranking: a page with the words as a phrase comes first, then pages with every word whole,
      then pages that only have words starting so ("Chiềng Cọ" before "Chiềng Cơi"); Pagefind's
-     score orders each tier.
+     score orders each tier. All from the index (Pagefind's exact "…" searches, no extra
+     download); a result's fragment (title, excerpt) is fetched only when it is shown.
    - Keyboard: ↓/↑ move through the results, Enter opens the first one. Results are links.
    - The page a result opens marks the words searched for (?h=…), accents folded. */
 (function () {
   "use strict";
 
-  var PAGE = 10, RERANK = 12, MAX_VARIANTS = 8;
+  var PAGE = 10, MAX_VARIANTS = 8;
 
   function fold(text) {
     return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "")
@@ -96,29 +97,51 @@
     return out.filter(Boolean);
   }
 
-  function tier(data, wanted) {
-    var text = " " + words((data.meta && data.meta.title || "") + " " + data.content).join(" ") + " ";
-    if (text.indexOf(" " + wanted.join(" ") + " ") !== -1) return 2;
-    return wanted.every(function (w) { return text.indexOf(" " + w + " ") !== -1; }) ? 1 : 0;
+  /* The forms of each word (its đ forms), as variants() makes them, one list per word. */
+  function wordForms(query) {
+    return query.trim().split(/\s+/).filter(Boolean).slice(0, 10).map(function (word) {
+      return variants(word);
+    });
   }
 
+  function ids(answer) {
+    var out = {};
+    (answer && answer.results || []).forEach(function (r) { out[r.id] = true; });
+    return out;
+  }
+
+  /* Ranked from the index alone, with no page fragment fetched: Pagefind finds words by their
+     beginnings ("co" finds "cọ", "cơ" and "công"); a query in quotes finds only whole words, next
+     to each other. Tier 2: the words as a phrase; 1: every word whole; 0: the rest. Pagefind's
+     score orders each tier. Fragments (title, excerpt) are fetched only for the results shown. */
   function search(pagefind, query) {
-    return Promise.all(variants(query).map(function (q) { return pagefind.search(q); })).then(function (answers) {
+    query = query.replace(/"/g, " ");
+    var loose = variants(query), forms = wordForms(query);
+    var asked = loose.map(function (q) { return pagefind.search(q); });
+    var phrases = loose.map(function (q) { return pagefind.search("\"" + q + "\""); });
+    var whole = forms.map(function (list) {
+      return Promise.all(list.map(function (form) { return pagefind.search("\"" + form + "\""); }));
+    });
+    return Promise.all([Promise.all(asked), Promise.all(phrases), Promise.all(whole)]).then(function (got) {
       var best = {};
-      answers.forEach(function (answer) {
+      got[0].forEach(function (answer) {
         (answer && answer.results || []).forEach(function (r) {
           if (!best[r.id] || best[r.id].score < r.score) best[r.id] = r;
         });
       });
-      var found = Object.keys(best).map(function (id) { return best[id]; });
-      found.sort(function (a, b) { return b.score - a.score; });
-      var wanted = words(query);
-      var head = found.slice(0, RERANK);
-      return Promise.all(head.map(function (r) { return r.data(); })).then(function (datas) {
-        var ranked = head.map(function (r, i) { return {result: r, data: datas[i], tier: tier(datas[i], wanted)}; });
-        ranked.sort(function (a, b) { return b.tier - a.tier || b.result.score - a.result.score; });
-        return ranked.concat(found.slice(RERANK).map(function (r) { return {result: r, data: null}; }));
+      var phrase = {};
+      got[1].forEach(function (answer) { Object.assign(phrase, ids(answer)); });
+      var each = got[2].map(function (answers) {
+        var any = {};
+        answers.forEach(function (answer) { Object.assign(any, ids(answer)); });
+        return any;
       });
+      var ranked = Object.keys(best).map(function (id) {
+        var t = phrase[id] && forms.length > 1 ? 2 : each.every(function (any) { return any[id]; }) ? 1 : 0;
+        return {result: best[id], data: null, tier: t};
+      });
+      ranked.sort(function (a, b) { return b.tier - a.tier || b.result.score - a.result.score; });
+      return ranked;
     });
   }
 
@@ -220,8 +243,10 @@
       dialog.showModal();
       input.focus();
       input.select();
+      /* Pagefind fetches its index: a page opened as a file (file://) cannot, so the box says so at once. */
+      if (window.location.protocol === "file:") { say("offline"); return; }
       if (!input.value) say("hint");
-      if (window.location.protocol !== "file:") load().catch(function () { say("error"); });
+      load().catch(function () { say("error"); });
     }
 
     var timer = null;

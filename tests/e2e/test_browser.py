@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import i18n
 from tests.e2e.network import LOCAL_HOST, REQUESTS, is_local
 
 ROWS = "#task-table tbody tr:not([hidden])"
@@ -196,6 +197,25 @@ def test_search_results_on_a_phone(new_page, tmp_path):
     shots = Path(os.environ.get("E2E_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shots / "search-chieng-co-360.png"))
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_search_opened_from_files_says_it_needs_a_web_server(browser, built_site, width):
+    """Opened as files (file://), the browser lets no page fetch the index: the box says so, in words."""
+    context = browser.new_context(viewport={"width": width, "height": 740 if width == 360 else 800})
+    try:
+        page = context.new_page()
+        page.goto((built_site / "tasks" / "43" / "index.html").as_uri())
+        field = open_search(page)
+        status = page.locator(".site-search__status")
+        said = i18n.t("ui.search.offline", "vi")
+        assert status.is_visible() and status.inner_text() == said
+        field.type("chieng co", delay=15)
+        page.wait_for_timeout(600)
+        assert status.inner_text() == said
+        assert not page.locator(SEARCH_RESULTS).count()
+    finally:
+        context.close()
 
 
 def test_search_works_under_a_sub_path(browser, built_site):

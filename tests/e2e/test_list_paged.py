@@ -27,6 +27,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pages, "LIST_PAGE_SIZE", 40)
         patch.setattr(pages, "LIST_CHUNK_SIZE", 30)
+        patch.setattr(pages, "TABLE_PAGE_SIZE", 3)  # an agency's 8 + partnered tasks on several pages
         assert main(["build", "--register", str(ROOT / "tasks.yaml"), "--out", str(out)]) == 0
     yield out
 
@@ -98,3 +99,45 @@ def test_the_list_data_is_small_and_fetched_in_chunks(new_page, built_site, task
     assert sorted(seen_rows(page)) == sorted(t["id"] for t in tasks if t["status"] == "done")
     sizes = [p.stat().st_size for p in (built_site / "list").glob("*.json")]
     assert max(sizes) < 30 * 600, sizes  # a few hundred bytes a task
+
+
+AGENCY = "phong-kinh-te"  # the example's agency with the most tasks
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_without_javascript_an_agencys_next_pages_are_reached_by_links(browser, base_url, tasks, width):
+    context = browser.new_context(viewport={"width": width, "height": 740 if width == 360 else 800},
+                                  base_url=base_url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"/agencies/{AGENCY}/")
+        assert page.locator(".kpis--partition").is_visible()  # the first page keeps the figures
+        seen = seen_rows_of(page)
+        number = 1
+        while True:
+            following = page.locator(".list-pager").first.get_by_role("link", name=str(number + 1), exact=True)
+            if not following.count():
+                break
+            following.scroll_into_view_if_needed()
+            box = following.bounding_box()
+            assert following.is_visible() and box and box["width"] >= 24 and box["height"] >= 24
+            following.click()
+            number += 1
+            assert page.url.endswith(f"/agencies/{AGENCY}/page/{number}/")
+            assert page.locator("h1").inner_text().rstrip("¶ ").endswith(str(number))
+            back = page.locator(".list-pager__back a")
+            assert back.is_visible()
+            rows = seen_rows_of(page)
+            assert 0 < len(rows) <= 3
+            seen += rows
+        assert number >= 3
+        wanted = [t["id"] for t in tasks if t["lead"] == AGENCY or AGENCY in t["partners"]]
+        assert sorted(seen) == sorted(wanted)
+        back.click()
+        assert page.url.endswith(f"/agencies/{AGENCY}/")
+    finally:
+        context.close()
+
+
+def seen_rows_of(page) -> list[int]:
+    return page.locator(".task-table tbody tr").evaluate_all(SEEN)
