@@ -37,16 +37,15 @@ from typing import TypeVar
 import yaml
 
 from . import address as site_address
-from . import history, i18n, incremental, palette, resources, search_index
+from . import cascade, history, i18n, incremental, palette, resources, search_index
 from .derive import Figures, derive
-from .load import load_file
 from .model import Register
 from .problems import Problem
 from .progress import Progress
+from .unitfields import Unit
 from .render import data as data_files
 from .render import feed
 from .render import pages
-from .validate import validate
 
 MARKER = ".transparency-site"  # written into every site we build, so we only ever replace our own output
 T = TypeVar("T")
@@ -82,6 +81,7 @@ class BuildOptions:
     site_url: str | None = None  # --site-url; then SITE_URL in ``environ``, mkdocs.yml, the register
     environ: Mapping[str, str] | None = None  # None: this process's environment
     on_stage: Hook | None = None  # told the name of each stage as it starts (tests kill the build there)
+    root_unit: Unit | None = None  # the root register's unit, when it names one (issue 15)
 
     @property
     def cache_dir(self) -> Path:
@@ -114,6 +114,7 @@ class Summary:
     report: BuildReport | None = None
     error: str = ""
     figures: Figures | None = None
+    files: list[tuple[str, str, list[Problem]]] = field(default_factory=list)  # (path, language, problems) per register
 
     @property
     def ok(self) -> bool:
@@ -121,29 +122,44 @@ class Summary:
 
 
 def build_site(options: SiteOptions) -> Summary:
-    """The whole pipeline; the previous site stays in place unless every stage succeeded."""
+    """The whole pipeline; the previous site stays in place unless every stage succeeded.
+
+    With unit registers beside the root (``registers/*.yaml``, issue 15) every one is checked, and
+    the set as a whole, before anything is built: one bad file and nothing changes."""
     hook = options.on_stage or (lambda name: None)
     hook("load")
-    try:
-        loaded = load_file(str(options.register), int(options.max_mb * 1024 * 1024))
-    except OSError as exc:
-        return Summary("unreadable", error=str(exc.strerror or exc))
+    paths = cascade.discover(options.register)
     hook("validate")
-    checked = validate(loaded, options.as_of)
-    lang = checked.language
-    if not checked.ok or checked.register is None or checked.as_of is None:
-        return Summary("invalid", lang, checked.problems)
+    checked = cascade.check(paths, options.as_of, int(options.max_mb * 1024 * 1024))
+    root = checked.root
+    if root.result is None:
+        return Summary("unreadable", error=root.error)
+    lang = root.language
+    files = cascade.problems_of(checked) if len(paths) > 1 else []
+    result = root.result
+    if not checked.ok or result.register is None or result.as_of is None:
+        return Summary("invalid", lang, root.problems, files=files)
     hook("derive")
-    figures = derive(checked.register, checked.as_of.date)
+    figures = derive(result.register, result.as_of.date)
+    units = [UnitBuild(f, derive(f.result.register, f.result.as_of.date))
+             for f in checked.units if f.result and f.result.register and f.result.as_of]
     project = options.project or resources.project_dir()
     try:
-        report = build(checked.register, figures,
+        report = build(result.register, figures,
                        BuildOptions(options.register, options.out, project, options.cache,
                                     progress=options.progress, on_stage=options.on_stage, site_url=options.site_url,
-                                    pdfs=options.pdfs))
+                                    pdfs=options.pdfs, root_unit=root.unit), units)
     except BuildError as exc:
-        return Summary("failed", lang, checked.problems, error=exc.message(lang))
-    return Summary("built", lang, checked.problems, report, figures=figures)
+        return Summary("failed", lang, root.problems, error=exc.message(lang), files=files)
+    return Summary("built", lang, root.problems, report, figures=figures, files=files)
+
+
+@dataclass
+class UnitBuild:
+    """A unit register of the site (issue 15): checked, and its figures."""
+
+    checked: cascade.Checked
+    figures: Figures
 
 
 @dataclass
@@ -197,7 +213,8 @@ def _is_our_site(out: Path) -> bool:
     return marker.read_text(encoding="utf-8", errors="replace") == _marker_text(out)
 
 
-def build(register: Register, figures: Figures, options: BuildOptions) -> BuildReport:
+def build(register: Register, figures: Figures, options: BuildOptions,
+          units: Sequence[UnitBuild] = ()) -> BuildReport:
     report = BuildReport()
     started = time.perf_counter()
     options.out = options.out.resolve()

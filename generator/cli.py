@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from .build import Summary
+    from .problems import Problem
 
 
 
@@ -96,6 +97,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from . import cascade
+
+    paths = cascade.discover(Path(args.path))
+    if len(paths) > 1:  # a root register with unit registers beside it: the whole set (issue 15)
+        return validate_cascade(paths, args.as_of, args.max_mb)
     result = valid_register(args.path, args.as_of, args.max_mb)
     if isinstance(result, int):
         return result
@@ -106,6 +114,34 @@ def cmd_validate(args: argparse.Namespace) -> int:
     say(i18n.t("cli.valid", result.language, path=args.path, total=overall.total,
                  as_of=i18n.date(result.as_of.date), early=overall.early, overdue=overall.overdue, **overall.status))
     return EXIT_OK
+
+
+def validate_cascade(paths: "list[Path]", as_of: dt.date | None, max_mb: float) -> int:
+    """Every register of the set and the set as a whole; problems under each file's name."""
+    from . import cascade
+    from .derive import derive
+
+    checked = cascade.check(paths, as_of, int(max_mb * 1024 * 1024))
+    print_file_problems(cascade.problems_of(checked))
+    for f in checked.files:
+        if f.result is None:
+            say(i18n.t("cli.unreadable", "vi", path=f.path, reason=f.error), err=True)
+    if not checked.ok:
+        return EXIT_INVALID
+    for f in checked.files:
+        result = f.result
+        assert result is not None and result.register is not None and result.as_of is not None
+        overall = derive(result.register, result.as_of.date).overall
+        say(i18n.t("cli.valid", result.language, path=f.path, total=overall.total, as_of=i18n.date(result.as_of.date),
+                   early=overall.early, overdue=overall.overdue, **overall.status))
+    return EXIT_OK
+
+
+def print_file_problems(files: "list[tuple[str, str, list[Problem]]]") -> None:
+    for path, lang, problems in files:
+        print_problems(problems, path, lang)
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            print_annotations(problems, path, lang)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -128,9 +164,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 def report_build(summary: "Summary", register: str, out: "Path") -> int:
     """Print what ``build_site`` found and did; the exit code."""
     lang = summary.language
-    print_problems(summary.problems, register, lang)
-    if os.environ.get("GITHUB_ACTIONS") == "true":
-        print_annotations(summary.problems, register, lang)
+    if summary.files:  # several registers (issue 15): each file's problems under its name
+        print_file_problems(summary.files)
+    else:
+        print_problems(summary.problems, register, lang)
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            print_annotations(summary.problems, register, lang)
     if summary.status == "unreadable":
         say(i18n.t("cli.unreadable", lang, path=register, reason=summary.error), err=True)
         return EXIT_USAGE

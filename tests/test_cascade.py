@@ -1,0 +1,88 @@
+"""The cascade (issue 15): a root register and the registers of the units below it.
+
+The fixture ``registers/cascade`` is three levels (city → commune, ward → party cell) small enough
+to compute by hand; ``registers/broken_cascade/*`` are the mistakes across files, each with its
+``EXPECT``: ``FILE:LINE:COL code`` of the problem the editor must be shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import cascade, i18n
+from generator.cli import main
+from tests.conftest import REGISTERS
+
+FIXTURE = REGISTERS / "cascade" / "tasks.yaml"
+BROKEN = sorted(p for p in (REGISTERS / "broken_cascade").iterdir() if p.is_dir())
+
+
+def expectation(case: Path) -> tuple[str, int, int, str]:
+    where, code = (case / "EXPECT").read_text(encoding="utf-8").split()
+    file, line, col = where.rsplit(":", 2)
+    return file, int(line), int(col), code
+
+
+def test_the_fixture_set_is_found_and_valid():
+    paths = cascade.discover(FIXTURE)
+    assert [p.name for p in paths] == ["tasks.yaml", "chi-bo-5.yaml", "phuong-b.yaml", "xa-a.yaml"]
+    checked = cascade.check(paths)
+    assert checked.ok, cascade.problems_of(checked)
+    units = {u: f.unit for u, f in checked.by_unit().items()}
+    assert units["tp-thu"].parent is None and units["tp-thu"].kind == "city"
+    assert (units["xa-a"].parent, units["xa-a"].agency, units["xa-a"].kind) == ("tp-thu", "du-xa-a", "commune")
+    assert units["chi-bo-5"].parent == "phuong-b"
+    xa = checked.by_unit()["xa-a"].extras.contributes
+    assert {task: [n for n, _ in targets] for task, targets in xa.items()} == {1: [1], 2: [1], 3: [2]}
+
+
+def test_a_unit_register_alone_validates_and_builds_as_today(capsys):
+    alone = REGISTERS / "cascade" / "registers" / "xa-a.yaml"
+    assert cascade.discover(alone) == [alone]
+    assert main(["validate", str(alone)]) == 0
+    assert "xa-a.yaml" in capsys.readouterr().out
+
+
+def test_validate_checks_every_register_of_the_set(capsys):
+    assert main(["validate", str(FIXTURE)]) == 0
+    out = capsys.readouterr().out
+    for name in ("tasks.yaml", "xa-a.yaml", "phuong-b.yaml", "chi-bo-5.yaml"):
+        assert name in out
+
+
+def test_corpus_covers_the_cross_file_mistakes():
+    codes = {expectation(case)[3] for case in BROKEN}
+    assert {"unknown_parent", "unit_cycle", "duplicate_unit", "unknown_parent_task", "unknown_parent_agency",
+            "unit_missing", "unknown_ref"} <= codes
+
+
+@pytest.mark.parametrize("case", BROKEN, ids=lambda p: p.name)
+def test_cross_file_mistake_is_shown_in_its_file_at_its_place(case: Path, capsys):
+    file, line, col, code = expectation(case)
+    checked = cascade.check(cascade.discover(case / "tasks.yaml"))
+    assert not checked.ok
+    found = {(Path(path).relative_to(case).as_posix(), p.line, p.col, p.code)
+             for path, _, problems in cascade.problems_of(checked) for p in problems if p.is_error}
+    assert (file, line, col, code) in found, found
+    assert main(["validate", str(case / "tasks.yaml")]) == 1
+    err = capsys.readouterr().err
+    assert f"{case / file}:{line}:{col}: error: " in err
+    assert "Traceback" not in err
+
+
+def test_cross_file_messages_are_in_the_register_language_with_did_you_mean():
+    checked = cascade.check(cascade.discover(REGISTERS / "broken_cascade" / "unknown_parent" / "tasks.yaml"))
+    (message,) = [i18n.message(p, "vi") for _, _, ps in cascade.problems_of(checked) for p in ps]
+    assert "tp-thuu" in message and "Có phải ý bạn là 'tp-thu'" in message
+    checked = cascade.check(cascade.discover(REGISTERS / "broken_cascade" / "bad_contributes_to" / "tasks.yaml"))
+    (problem,) = [p for _, _, ps in cascade.problems_of(checked) for p in ps]
+    assert i18n.message(problem, "vi").startswith("nhiệm vụ số 2: ")
+    assert "không có nhiệm vụ số 7" in i18n.message(problem, "vi")
+    assert "has no task number 7" in i18n.message(problem, "en")
+
+
+def test_a_cycle_is_named_with_its_units():
+    checked = cascade.check(cascade.discover(REGISTERS / "broken_cascade" / "cycle" / "tasks.yaml"))
+    messages = [i18n.message(p, "vi") for _, _, ps in cascade.problems_of(checked) for p in ps]
+    assert any("phuong-b → chi-bo-5 → phuong-b" in m for m in messages)
