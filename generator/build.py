@@ -229,17 +229,23 @@ def build(register: Register, figures: Figures, options: BuildOptions,
         hand_written = stage("copy", _copy_sources, options.project, docs)
         cache = options.cache_dir
         found = stage("history", history.load_history, options.register_path, cache / "history", register)
+        links = _links(register, figures, options, units) if units else None
         site = pages.Site(register, figures, lang, edit_base=_edit_base(register, options), history=found,
-                          site_url=address.url, templates=tuple(resources.template_dirs(options.project)[:-1]))
+                          site_url=address.url, templates=tuple(resources.template_dirs(options.project)[:-1]),
+                          links=links)
         stage("charts", _charts, site, docs, options, report)
         generated = stage("reports", _monthly_reports, site, docs, options, report)
         generated += stage("pages", pages.render, site, docs)
         stage("list", pages.write_list_data, site, docs)
         stage("data", data_files.write, register, figures, options.register_path, docs / "data", address.url)
         stage("feed", feed.write, site, found, docs / "feed.xml", address.url)
+        if links is not None:
+            generated += stage("units", _unit_sections, site, links, docs, options)
+            stage("data_all", data_files.write_combined, links, docs / "data" / "all", address.url)
         _check_hand_written(hand_written, generated, docs)
         with incremental.workspace(cache / "site-builder", staging) as ws:
-            staged = stage("mkdocs", _site_builder, ws, staging, docs, register, options, address.url)
+            staged = stage("mkdocs", _site_builder, ws, staging, docs, register, options, address.url,
+                           links is not None)
             report.pages = sum(1 for name in staged if name.endswith(".md"))
             report.pages_rebuilt = len(ws.rebuilt)
         stage("search", _search_index, staging / "site")
@@ -363,6 +369,32 @@ def _monthly_reports(site: pages.Site, docs: Path, options: BuildOptions, report
     return pages.render(site, docs, report_pages.pages(made, pdfs))
 
 
+def _links(register: Register, figures: Figures, options: BuildOptions, units: Sequence[UnitBuild]) -> cascade.Links:
+    root = cascade.SiteUnit(options.root_unit, str(options.register_path), "", register, figures)
+    return cascade.site_links(root, [(u.checked, u.figures) for u in units])
+
+
+def _unit_sections(root: pages.Site, links: cascade.Links, docs: Path, options: BuildOptions) -> list[Path]:
+    """Every unit's section under ``units/<id>/``: the same pages, list data, open data, charts, monthly
+    reports and feed as the root's, from the same renderers with the section as their root."""
+    written: list[Path] = []
+    for section in links.sections[1:]:
+        reg, prefix = section.register, section.prefix
+        where, path = docs / prefix, Path(section.path)
+        url = f"{root.site_url}{prefix}" if root.site_url else None
+        found = history.load_history(path, options.cache_dir / "history", reg)
+        unit_options = BuildOptions(path, options.out, options.project, options.cache, pdfs=False)
+        site = pages.Site(reg, section.figures, reg.meta.language, edit_base=_edit_base(reg, unit_options),
+                          history=found, site_url=url, templates=root.templates, prefix=prefix, links=links)
+        _charts(site, where, unit_options, BuildReport())
+        written += _monthly_reports(site, where, unit_options, BuildReport())
+        written += pages.render(site, where)
+        pages.write_list_data(site, where)
+        data_files.write(reg, section.figures, path, where / "data", url)
+        feed.write(site, found, where / "feed.xml", url)
+    return written
+
+
 def _edit_base(register: Register, options: BuildOptions) -> str | None:
     """The address of ``tasks.yaml`` in the repository host's editor, when ``repo_url`` is set."""
     repo = register.meta.repo_url
@@ -376,7 +408,7 @@ def _edit_base(register: Register, options: BuildOptions) -> str | None:
     return f"{repo.rstrip('/')}/{edit_uri.strip('/')}/{relative}"
 
 
-def navigation(register: Register, docs: Path) -> list[dict[str, object]]:
+def navigation(register: Register, docs: Path, with_units: bool = False) -> list[dict[str, object]]:
     lang = register.meta.language
     nav: list[dict[str, object]] = [
         {i18n.t("ui.nav.home", lang): "index.md"},
@@ -389,6 +421,8 @@ def navigation(register: Register, docs: Path) -> list[dict[str, object]]:
         {i18n.t("ui.nav.data", lang): "open-data/index.md"},
         {i18n.t("ui.nav.changes", lang): "changes/index.md"},
     ]
+    if with_units:  # the registers of the units below (issue 15); their sections are reached from there
+        nav.insert(1, {i18n.t("ui.nav.units", lang): "units/index.md"})
     hand_written = sorted((p.name for p in docs.glob("*.md") if p.name != "index.md"),
                           key=lambda n: (CONTENT_ORDER.index(n) if n in CONTENT_ORDER else len(CONTENT_ORDER), n))
     nav.append({i18n.t("ui.nav.about", lang): hand_written + ["errors/index.md"]})
@@ -396,10 +430,10 @@ def navigation(register: Register, docs: Path) -> list[dict[str, object]]:
 
 
 def _site_builder(ws: incremental.Workspace, staging: Path, docs: Path, register: Register,
-                  options: BuildOptions, site_url: str | None) -> list[str]:
+                  options: BuildOptions, site_url: str | None, with_units: bool = False) -> list[str]:
     """MkDocs in the builder's workspace (rebuilding only what changed when it can), copied out to staging.
     Returns the staged files."""
-    nav = navigation(register, docs)
+    nav = navigation(register, docs, with_units)
     settings_file = _write_settings(ws, options.project)
     theme = _theme_dir(ws, options.project)
     config = _write_config(staging, ws, nav, register, settings_file, theme, site_url)

@@ -13,8 +13,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .derive import Figures, Tally, TaskFigures
 from .load import MAX_BYTES, load_file
-from .model import Register
+from .model import Agency, Register, Task
 from .problems import Problem, has_errors, problem
 from .schema import closest
 from .unitfields import Extras, Place, Unit
@@ -180,3 +181,134 @@ def _near_task(number: int, reg: Register) -> str:
 def problems_of(cascade: Cascade) -> list[tuple[str, str, list[Problem]]]:
     """(path, language, problems) of every file that has any, root first."""
     return [(f.path, f.language, f.problems) for f in cascade.files if f.problems]
+
+
+# --- The site's view of the set (issue 15): the unit tree, contributions, roll-ups, agency ties ----
+
+UNITS_PREFIX = "units"
+
+
+@dataclass(frozen=True)
+class SiteUnit:
+    """A register as the site shows it: ``prefix`` is its section, "" for the root, else ``units/<id>/``
+    (the unit's id alone: adding or removing another unit never moves its pages)."""
+
+    unit: Unit | None
+    path: str
+    prefix: str
+    register: Register
+    figures: Figures
+    depth: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.unit.name if self.unit else (self.register.meta.issuer or self.register.meta.title)
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """A unit's task that contributes to a task of its parent's register; ``url`` from the site root."""
+
+    owner: SiteUnit
+    task: Task
+    figures: TaskFigures
+    url: str
+
+
+@dataclass(frozen=True)
+class RollUp:
+    """The contributing tasks' latest measured values added up, when they all measure in the parent
+    task's unit (``unit`` set, ``total`` their sum); else ``units`` lists what they measure in."""
+
+    count: int
+    reporting: int  # contributing tasks with a measured value
+    unit: str | None = None
+    total: float | None = None
+    units: tuple[str, ...] = ()
+
+
+@dataclass
+class Links:
+    """What ties the registers' pages together; keys are (section prefix, task number or agency id)."""
+
+    sections: list[SiteUnit]  # the tree, depth first: the root, then each unit under its parent
+    contributions: dict[tuple[str, int], list[Contribution]] = field(default_factory=dict)
+    contributes_to: dict[tuple[str, int], list[tuple[SiteUnit, Task, str]]] = field(default_factory=dict)
+    agency_unit: dict[tuple[str, str], SiteUnit] = field(default_factory=dict)  # parent's agency → the unit it is
+    unit_agency: dict[str, tuple[SiteUnit, Agency]] = field(default_factory=dict)  # unit prefix → parent's agency
+
+    def rollup(self, prefix: str, task: Task) -> RollUp | None:
+        found = self.contributions.get((prefix, task.id), [])
+        if task.measure is None or not found:
+            return None
+        reporting = sum(c.figures.value is not None for c in found)
+        units = tuple(dict.fromkeys((c.task.measure.unit.strip() if c.task.measure else "—") for c in found))
+        if all(c.task.measure and _same_unit(c.task.measure.unit, task.measure.unit) for c in found):
+            total = sum(c.figures.value for c in found if c.figures.value is not None)
+            return RollUp(len(found), reporting, task.measure.unit, float(total))
+        return RollUp(len(found), reporting, units=units)
+
+    def totals(self) -> Tally:
+        """Every register's tasks counted once: a contribution is a task of its own register only."""
+        tally = Tally()
+        for section in self.sections:
+            for figures in section.figures.tasks.values():
+                tally.add(figures)
+        return tally
+
+
+def _same_unit(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def section_prefix(unit: Unit) -> str:
+    return f"{UNITS_PREFIX}/{unit.id}/"
+
+
+def site_links(root: SiteUnit, units: list[tuple[Checked, Figures]]) -> Links:
+    """The tree and the ties between registers, from checked registers and their figures."""
+    made = [SiteUnit(f.unit, f.path, section_prefix(f.unit), f.result.register, figures)
+            for f, figures in units if f.unit and f.result and f.result.register]
+    by_id = {s.unit.id: s for s in made if s.unit}
+    if root.unit:
+        by_id[root.unit.id] = root
+    children: dict[str, list[SiteUnit]] = {}
+    for s in made:
+        if s.unit and s.unit.parent:
+            children.setdefault(s.unit.parent, []).append(s)
+    ordered: list[SiteUnit] = []
+
+    def walk(section: SiteUnit, depth: int) -> None:
+        placed = SiteUnit(section.unit, section.path, section.prefix, section.register, section.figures, depth)
+        ordered.append(placed)
+        if section.unit:
+            for child in sorted(children.get(section.unit.id, []), key=lambda c: (_kind_rank(c), c.name)):
+                walk(child, depth + 1)
+
+    walk(root, 0)
+    links = Links(ordered)
+    placed = {s.unit.id: s for s in ordered if s.unit}
+    for section in ordered[1:]:
+        unit = section.unit
+        parent = placed.get(unit.parent) if unit and unit.parent else None
+        if unit is None or parent is None:
+            continue
+        if unit.agency and unit.agency in parent.register.agencies:
+            links.agency_unit[(parent.prefix, unit.agency)] = section
+            links.unit_agency[section.prefix] = (parent, parent.register.agencies[unit.agency])
+        checked = next(f for f, _ in units if f.unit and f.unit.id == unit.id)
+        for number, targets in checked.extras.contributes.items():
+            task = section.register.task(number)
+            for target, _ in targets:
+                parent_task = parent.register.task(target)
+                links.contributions.setdefault((parent.prefix, target), []).append(
+                    Contribution(section, task, section.figures.tasks[number], f"{section.prefix}tasks/{number}/"))
+                links.contributes_to.setdefault((section.prefix, number), []).append(
+                    (parent, parent_task, f"{parent.prefix}tasks/{target}/"))
+    return links
+
+
+def _kind_rank(section: SiteUnit) -> int:
+    from .unitfields import UNIT_KINDS
+
+    return UNIT_KINDS.index(section.unit.kind) if section.unit else 0
