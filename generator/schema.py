@@ -709,13 +709,15 @@ def _described(f: Field) -> dict[str, Any]:
 
 def json_schema() -> dict[str, Any]:
     """The register format as JSON Schema (draft-07, as the YAML language server reads it)."""
-    return {
+    from .unitfields import add_to_json_schema  # issue 15: the cascade's fields, declared in unitfields.py for now
+
+    return add_to_json_schema({
         "$schema": "http://json-schema.org/draft-07/schema#",
         "title": "tasks.yaml",
         "description": "Sổ nhiệm vụ (định dạng v1). Tạo từ generator/schema.py — không sửa tay; "
                        "chạy python -m generator schema để cập nhật.",
         **REGISTER.json_schema(),
-    }
+    })
 
 
 def json_schema_text() -> str:

@@ -114,3 +114,18 @@ def _contributions(task: Mapping, ctx: Ctx, extras: Extras) -> None:
     found = [(int(v), Place(n.line, n.col)) for v, n in zip(values, nodes) if v is not INVALID]
     if len(found) == len(nodes):
         extras.contributes[number] = tuple(found)
+
+
+def add_to_json_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """The editors' JSON Schema with ``register.unit`` and a task's ``contributes_to`` (one number or a list)."""
+    from .schema import _described
+
+    meta = schema["properties"]["register"]["properties"]
+    meta["unit"] = _described(_f(UNIT, "Đơn vị công bố sổ này (khi trang có sổ của nhiều cấp): id, name, kind, parent, agency",
+                                 "The unit publishing this register (in a site of several registers)"))
+    task = schema["properties"]["tasks"]["items"]["properties"]
+    number = CONTRIBUTES_TO.item.json_schema()
+    task["contributes_to"] = {"anyOf": [number, CONTRIBUTES_TO.json_schema()],
+                              "description": "Số thứ tự nhiệm vụ của sổ cấp trên mà việc này góp phần (một số hoặc danh sách)",
+                              "x-description-en": "The parent register's task(s) this task contributes to"}
+    return schema

@@ -86,3 +86,41 @@ def test_a_cycle_is_named_with_its_units():
     checked = cascade.check(cascade.discover(REGISTERS / "broken_cascade" / "cycle" / "tasks.yaml"))
     messages = [i18n.message(p, "vi") for _, _, ps in cascade.problems_of(checked) for p in ps]
     assert any("phuong-b → chi-bo-5 → phuong-b" in m for m in messages)
+
+
+from tests.conftest import ROOT  # noqa: E402
+from tests.test_schema import _errors, checker, schema  # noqa: E402,F401  (the editors' JSON Schema checker)
+
+
+def test_the_example_is_the_seed_case():
+    checked = cascade.check(cascade.discover(ROOT / "tasks.yaml"))
+    assert checked.ok, cascade.problems_of(checked)
+    units = checked.by_unit()
+    assert set(units) == {"tp-son-la", "xa-chieng-co", "phuong-to-hieu", "chi-bo-to-5-to-hieu"}
+    co = units["xa-chieng-co"]
+    assert co.result is not None and co.result.register is not None
+    assert len(co.result.register.tasks) == 53
+    assert (co.unit.parent, co.unit.agency) == ("tp-son-la", "du-chieng-co")
+    road = co.result.register.task(1)
+    assert [n for n, _ in co.extras.contributes[1]] == [50] and road.measure and road.measure.unit == "km"
+    assert road.reports[-1].value == 13.2 and road.reports[-1].value / road.measure.target > 0.5
+    cell = units["chi-bo-to-5-to-hieu"]
+    assert cell.unit.parent == "phuong-to-hieu" and cell.result and cell.result.register
+    from generator.derive import derive
+
+    figures = derive(cell.result.register, cell.result.register.meta.as_of)
+    assert (figures.overall.total, figures.overall.done) == (22, 6)
+    for f in checked.units:
+        assert "minh họa" in Path(f.path).read_text(encoding="utf-8").split("\n", 3)[2]
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "registers").glob("*.yaml")) + sorted(
+    (REGISTERS / "cascade").rglob("*.yaml")), ids=lambda p: p.name)
+def test_editors_schema_accepts_the_unit_registers(checker, path):  # noqa: F811
+    assert _errors(checker, path.read_text(encoding="utf-8")) == []
+
+
+def test_editors_schema_refuses_a_misspelt_unit_field(checker):  # noqa: F811
+    text = (REGISTERS / "cascade" / "registers" / "xa-a.yaml").read_text(encoding="utf-8")
+    assert _errors(checker, text.replace("kind: commune", "kind: xa")) != []
+    assert _errors(checker, text.replace("contributes_to: [1]", "contributes_to: [one]")) != []
