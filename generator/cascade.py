@@ -312,3 +312,19 @@ def _kind_rank(section: SiteUnit) -> int:
     from .unitfields import UNIT_KINDS
 
     return UNIT_KINDS.index(section.unit.kind) if section.unit else 0
+
+
+def codeowners(cascade: Cascade, project: Path, owner: str) -> str:
+    """A CODEOWNERS block: each register owned by the team named after its unit (``@org/xa-chieng-co``),
+    so that a commune's editors own their own file and review changes to it; the root by ``owner``'s
+    root team. ``owner`` is ``@org`` (teams are ``@org/<unit id>``)."""
+    lines = ["# --- Sổ nhiệm vụ của từng đơn vị / each unit's register (python -m generator codeowners) ---"]
+    for f in cascade.files:
+        try:
+            where = Path(f.path).resolve().relative_to(project.resolve()).as_posix()
+        except ValueError:
+            where = Path(f.path).name
+        team = f.unit.id if f.unit else "editors"
+        lines.append(f"/{where} {owner.rstrip('/')}/{team}")
+    lines.append("# --- end ---")
+    return "\n".join(lines) + "\n"

@@ -56,6 +56,10 @@ def _parser() -> argparse.ArgumentParser:
     changes.add_argument("--markdown", action="store_true", help="Markdown (job summary)")
     schema = commands.add_parser("schema", help="ghi JSON Schema của định dạng / write the format's JSON Schema")
     schema.add_argument("--out", default="schema/tasks.schema.json")
+    owners = commands.add_parser("codeowners", help="khối CODEOWNERS: mỗi đơn vị sở hữu sổ của mình / "
+                                                    "a CODEOWNERS block: each unit owns its register")
+    owners.add_argument("--register", default="tasks.yaml")
+    owners.add_argument("--owner", required=True, metavar="@ORG", help="tổ chức GitHub; nhóm là @ORG/<mã đơn vị>")
     report = commands.add_parser("report", help="báo cáo tháng, bản in PDF / monthly report (PDF)")
     report.add_argument("--month", required=True, metavar="YYYY-MM")
     report.add_argument("--register", default="tasks.yaml")
@@ -277,6 +281,19 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_codeowners(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from . import cascade
+
+    checked = cascade.check(cascade.discover(Path(args.register)))
+    print_file_problems(cascade.problems_of(checked))
+    if not checked.ok:
+        return EXIT_INVALID
+    print(cascade.codeowners(checked, Path.cwd(), args.owner), end="")
+    return EXIT_OK
+
+
 def cmd_form(args: argparse.Namespace) -> int:
     from .forms import cli as forms_cli
 
@@ -289,7 +306,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     return forms_cli.import_forms(args)
 
 
-COMMANDS = {"form": cmd_form, "import": cmd_import, "schema": cmd_schema, "diff": cmd_diff, "validate": cmd_validate,
+COMMANDS = {"codeowners": cmd_codeowners, "form": cmd_form, "import": cmd_import, "schema": cmd_schema, "diff": cmd_diff, "validate": cmd_validate,
             "build": cmd_build, "serve": cmd_serve, "report": cmd_report,
             "init": cmd_init}
 

@@ -124,3 +124,19 @@ def test_editors_schema_refuses_a_misspelt_unit_field(checker):  # noqa: F811
     text = (REGISTERS / "cascade" / "registers" / "xa-a.yaml").read_text(encoding="utf-8")
     assert _errors(checker, text.replace("kind: commune", "kind: xa")) != []
     assert _errors(checker, text.replace("contributes_to: [1]", "contributes_to: [one]")) != []
+
+
+def test_codeowners_block_gives_each_unit_its_own_file(capsys, monkeypatch):
+    monkeypatch.chdir(REGISTERS / "cascade")
+    assert main(["codeowners", "--owner", "@thanh-pho"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "/registers/xa-a.yaml @thanh-pho/xa-a" in lines
+    assert "/registers/chi-bo-5.yaml @thanh-pho/chi-bo-5" in lines
+    assert "/tasks.yaml @thanh-pho/tp-thu" in lines
+    assert lines[0].startswith("#") and lines[-1].startswith("#")
+
+
+def test_codeowners_refuses_an_invalid_set(capsys, monkeypatch):
+    monkeypatch.chdir(REGISTERS / "broken_cascade" / "cycle")
+    assert main(["codeowners", "--owner", "@thanh-pho"]) == 1
+    assert "unit" not in capsys.readouterr().out
