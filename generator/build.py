@@ -240,7 +240,9 @@ def build(register: Register, figures: Figures, options: BuildOptions,
         stage("data", data_files.write, register, figures, options.register_path, docs / "data", address.url)
         stage("feed", feed.write, site, found, docs / "feed.xml", address.url)
         if links is not None:
-            generated += stage("units", _unit_sections, site, links, docs, options)
+            sections: list[tuple[pages.Site, history.History | None]] = [(site, found)]
+            generated += stage("units", _unit_sections, site, links, docs, options, sections)
+            stage("feed_all", feed.write_combined, sections, docs / "units" / "feed.xml", address.url)
             stage("data_all", data_files.write_combined, links, docs / "data" / "all", address.url)
         _check_hand_written(hand_written, generated, docs)
         with incremental.workspace(cache / "site-builder", staging) as ws:
@@ -374,7 +376,8 @@ def _links(register: Register, figures: Figures, options: BuildOptions, units: S
     return cascade.site_links(root, [(u.checked, u.figures) for u in units])
 
 
-def _unit_sections(root: pages.Site, links: cascade.Links, docs: Path, options: BuildOptions) -> list[Path]:
+def _unit_sections(root: pages.Site, links: cascade.Links, docs: Path, options: BuildOptions,
+                   sections: list[tuple[pages.Site, history.History | None]]) -> list[Path]:
     """Every unit's section under ``units/<id>/``: the same pages, list data, open data, charts, monthly
     reports and feed as the root's, from the same renderers with the section as their root."""
     written: list[Path] = []
@@ -382,7 +385,9 @@ def _unit_sections(root: pages.Site, links: cascade.Links, docs: Path, options: 
         reg, prefix = section.register, section.prefix
         where, path = docs / prefix, Path(section.path)
         url = f"{root.site_url}{prefix}" if root.site_url else None
-        found = history.load_history(path, options.cache_dir / "history", reg)
+        # each register's own store (the root's prunes what it did not use; it never looks this deep)
+        found = history.load_history(path, options.cache_dir / "history" / "units" / section.unit.id
+                                     if section.unit else None, reg)
         unit_options = BuildOptions(path, options.out, options.project, options.cache, pdfs=False)
         site = pages.Site(reg, section.figures, reg.meta.language, edit_base=_edit_base(reg, unit_options),
                           history=found, site_url=url, templates=root.templates, prefix=prefix, links=links)
@@ -392,6 +397,7 @@ def _unit_sections(root: pages.Site, links: cascade.Links, docs: Path, options: 
         pages.write_list_data(site, where)
         data_files.write(reg, section.figures, path, where / "data", url)
         feed.write(site, found, where / "feed.xml", url)
+        sections.append((site, found))
     return written
 
 

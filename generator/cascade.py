@@ -248,6 +248,25 @@ class Links:
             return RollUp(len(found), reporting, task.measure.unit, float(total))
         return RollUp(len(found), reporting, units=units)
 
+    def below(self, prefix: str) -> list[SiteUnit]:
+        """The sections under the one at ``prefix``, depth first."""
+        at = next((i for i, s in enumerate(self.sections) if s.prefix == prefix), None)
+        if at is None:
+            return []
+        depth, found = self.sections[at].depth, []
+        for section in self.sections[at + 1:]:
+            if section.depth <= depth:
+                break
+            found.append(section)
+        return found
+
+    def overdue_below(self, prefix: str) -> list[tuple[SiteUnit, Task, TaskFigures]]:
+        """The overdue tasks of the units under ``prefix``, most days overdue first."""
+        found = [(s, t, s.figures.tasks[t.id]) for s in self.below(prefix) for t in s.register.tasks
+                 if s.figures.tasks[t.id].overdue]
+        found.sort(key=lambda item: (-item[2].days_overdue, item[0].prefix, item[1].id))
+        return found
+
     def totals(self) -> Tally:
         """Every register's tasks counted once: a contribution is a task of its own register only."""
         tally = Tally()

@@ -12,7 +12,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .load import Mapping, Node, Scalar, Sequence, Tree
-from .schema import INVALID, MAX_TASK_ID, Ctx, Enum, Ident, ListOf, Number, Record, Text, _f
+from .schema import INVALID, MAX_TASK_ID, Ctx, Enum, Ident, ListOf, Number, Record, Shape, Text, _f
+
+
+class Switch(Shape):
+    """true or false."""
+
+    kind = "switch"
+
+    def check(self, node: Node, ctx: Ctx, name: str) -> Any:
+        if isinstance(node, Scalar) and node.tag.endswith(":bool") and not node.quoted:
+            return node.raw.strip().lower() in ("true", "yes", "on")
+        ctx.error(node, "wrong_type", field=name, expected=self.kind)
+        return INVALID
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "boolean"}
+
 
 # The kinds of unit, largest first (names in translations.yaml, ``unit_kind.*``).
 UNIT_KINDS = ("province", "city", "district", "town", "commune", "ward", "township", "village",
@@ -26,6 +42,8 @@ UNIT = Record({
     "parent": _f(Ident(), "Mã đơn vị cấp trên (bắt buộc với sổ của đơn vị)", "Id of the parent unit"),
     "agency": _f(Ident(), "Mã cơ quan trong sổ cấp trên mà đơn vị này là, vd. du-xa-chieng-co",
                  "Id of the agency in the parent's register that this unit is"),
+    "attention_below": _f(Switch(), "true: trang Cần chú ý liệt kê cả việc quá hạn của các đơn vị cấp dưới",
+                          "true: the needs-attention page also lists the units below's overdue tasks"),
 })
 CONTRIBUTES_TO = ListOf(Number(1, MAX_TASK_ID, integer=True), limit=20)
 
@@ -37,6 +55,7 @@ class Unit:
     kind: str
     parent: str | None = None
     agency: str | None = None
+    attention_below: bool = False  # the needs-attention page lists the overdue tasks of the units below
 
 
 @dataclass(frozen=True)
@@ -93,7 +112,8 @@ def _unit(node: Node, ctx: Ctx) -> tuple[Unit | None, dict[str, Place]]:
         at.update({k: Place(v.line, v.col) for k, v in node.items.items()})
     if checked is INVALID or checked.get("_invalid") or not all(k in checked for k in ("id", "name", "kind")):
         return None, at
-    return Unit(checked["id"], checked["name"], checked["kind"], checked.get("parent"), checked.get("agency")), at
+    return Unit(checked["id"], checked["name"], checked["kind"], checked.get("parent"), checked.get("agency"),
+                checked.get("attention_below", False)), at
 
 
 def _contributions(task: Mapping, ctx: Ctx, extras: Extras) -> None:

@@ -146,3 +146,26 @@ def test_one_bad_unit_register_fails_the_build_and_the_previous_site_stays(site,
     assert f"{copy / 'registers' / 'xa-a.yaml'}:29:25: error:" in capsys.readouterr().err
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_root_needs_attention_lists_the_units_overdue_tasks_when_switched_on(site):
+    source = (site / "attention" / "index.html").read_text(encoding="utf-8")
+    start = source.index('id="overdue-below"')
+    below = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", source[start:source.index("</table>", start)])))
+    assert "Quá hạn ở các đơn vị cấp dưới" in below and "(2 việc)" in below
+    # xã A task 4 (due 30/04: 31 days) before chi bộ tổ 5 task 3 (due 01/05: 30 days); the city's own overdue
+    # task 3 stays in its own list
+    assert below.index("4. Sửa nhà văn hóa") < below.index("3. Kết nạp đảng viên mới")
+    assert "Xã A 4. Sửa nhà văn hóa 30/04/2021 31" in below
+    assert "Sửa trụ sở" not in below
+    # phường B does not switch it on: its page has no such list
+    assert "Quá hạn ở các đơn vị cấp dưới" not in text(site / "units" / "phuong-b" / "attention" / "index.html")
+
+
+def test_one_feed_covers_every_register(site):
+    xml = (site / "units" / "feed.xml").read_text(encoding="utf-8")
+    titles = re.findall(r"<title>(.*?)</title>", xml)
+    for name in ("Thành phố Thử: ", "Xã A: ", "Phường B: ", "Chi bộ tổ 5 &lt;b&gt;phường B&lt;/b&gt;: "):
+        assert any(t.startswith(name) for t in titles), name
+    links = re.findall(r'<link rel="alternate" type="text/html" href="([^"]+)"/>', xml)
+    assert "../units/xa-a/tasks/1/" in links and "../tasks/1/" in links

@@ -312,7 +312,9 @@ def attention(site: Site) -> dict[str, Any]:
     soon.sort(key=lambda t: (t.deadline, t.id))
     late = sorted((t for t in site.register.tasks if t.id in fig.late_reporting),
                   key=lambda t: (-fig.late_reporting[t.id].days_late, t.id))
-    return {"overdue": site.rows(overdue), "soon": site.rows(soon), "days": DUE_SOON_DAYS,
+    here = next((s for s in site.links.sections if s.prefix == site.prefix), None) if site.links else None
+    below = site.links.overdue_below(site.prefix) if here and here.unit and here.unit.attention_below else []
+    return {"overdue": site.rows(overdue), "soon": site.rows(soon), "days": DUE_SOON_DAYS, "below": below,
             "late_reporting": [{**site.task_row(t), "late": fig.late_reporting[t.id]} for t in late],
             "grace": site.register.meta.reporting_grace_days}
 
