@@ -39,10 +39,9 @@ import yaml
 from . import address as site_address
 from . import cascade, history, i18n, incremental, palette, resources, search_index
 from .derive import Figures, derive
-from .model import Register
+from .model import Register, Unit
 from .problems import Problem
 from .progress import Progress
-from .unitfields import Unit
 from .render import data as data_files
 from .render import feed
 from .render import pages
@@ -431,7 +430,7 @@ def navigation(register: Register, docs: Path, with_units: bool = False) -> list
         nav.insert(1, {i18n.t("ui.nav.units", lang): "units/index.md"})
     hand_written = sorted((p.name for p in docs.glob("*.md") if p.name != "index.md"),
                           key=lambda n: (CONTENT_ORDER.index(n) if n in CONTENT_ORDER else len(CONTENT_ORDER), n))
-    nav.append({i18n.t("ui.nav.about", lang): hand_written + ["errors/index.md"]})
+    nav.append({i18n.t("ui.nav.about", lang): hand_written + ["format/index.md", "errors/index.md"]})
     return nav
 
 

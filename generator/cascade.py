@@ -18,7 +18,8 @@ from .load import MAX_BYTES, load_file
 from .model import Agency, Register, Task
 from .problems import Problem, has_errors, problem
 from .schema import closest
-from .unitfields import Extras, Place, Unit
+from .model import Unit
+from .unitfields import Extras, Place
 from .validate import Result, validate
 
 UNITS_FOLDER = "registers"
@@ -48,7 +49,8 @@ class Checked:
 
     @property
     def unit(self) -> Unit | None:
-        return self.extras.unit
+        register = self.result.register if self.result else None
+        return register.meta.unit if register else None
 
 
 @dataclass
@@ -315,10 +317,9 @@ def site_links(root: SiteUnit, units: list[tuple[Checked, Figures]]) -> Links:
         if unit.agency and unit.agency in parent.register.agencies:
             links.agency_unit[(parent.prefix, unit.agency)] = section
             links.unit_agency[section.prefix] = (parent, parent.register.agencies[unit.agency])
-        checked = next(f for f, _ in units if f.unit and f.unit.id == unit.id)
-        for number, targets in checked.extras.contributes.items():
-            task = section.register.task(number)
-            for target, _ in targets:
+        for task in section.register.tasks:
+            number = task.id
+            for target in task.contributes_to:
                 parent_task = parent.register.task(target)
                 links.contributions.setdefault((parent.prefix, target), []).append(
                     Contribution(section, task, section.figures.tasks[number], f"{section.prefix}tasks/{number}/"))
@@ -328,7 +329,7 @@ def site_links(root: SiteUnit, units: list[tuple[Checked, Figures]]) -> Links:
 
 
 def _kind_rank(section: SiteUnit) -> int:
-    from .unitfields import UNIT_KINDS
+    from .model import UNIT_KINDS
 
     return UNIT_KINDS.index(section.unit.kind) if section.unit else 0
 

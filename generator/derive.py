@@ -11,10 +11,10 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .model import Grade, Meta, Register, Report, Task
+from .model import Grade, Meta, Register, Report, Status, Task
 
-STATUS_ORDER = ("not_started", "in_progress", "paused", "done", "cancelled")
-CLOSED = ("done", "cancelled")
+STATUS_ORDER: tuple[Status, ...] = tuple(Status)
+CLOSED = (Status.DONE, Status.CANCELLED)
 
 # The one headline breakdown: every task is in exactly one part, so the parts add up to the total.
 # Done tasks by their completion against the deadline; open tasks past their deadline are
@@ -26,7 +26,7 @@ PARTITION = ("done_early", "done_on_day", "done_late", "overdue", "in_progress",
 @dataclass(frozen=True)
 class TaskFigures:
     id: int
-    status: str
+    status: Status
     reports: tuple[Report, ...]  # considered, oldest first
     completed: dt.date | None
     progress: float | None  # 0-100, one decimal; None when cancelled
@@ -41,12 +41,12 @@ class TaskFigures:
 
     @property
     def done(self) -> bool:
-        return self.status == "done"
+        return self.status == Status.DONE
 
     @property
     def part(self) -> str:
         """The task's one place in ``PARTITION``."""
-        if self.status == "done":
+        if self.status == Status.DONE:
             return "done_early" if self.early else "done_late" if self.late else "done_on_day"
         if self.overdue:
             return "overdue"
@@ -58,7 +58,7 @@ class Tally:
     """Counts for a set of tasks (the whole register, a bloc, a group, an agency)."""
 
     total: int = 0
-    status: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUS_ORDER, 0))
+    status: dict[Status, int] = field(default_factory=lambda: dict.fromkeys(STATUS_ORDER, 0))
     overdue: int = 0
     early: int = 0
     late: int = 0
@@ -70,7 +70,7 @@ class Tally:
     def add(self, figures: TaskFigures) -> None:
         self.total += 1
         self.parts[figures.part] += 1
-        self.due_by_date += figures.status != "cancelled" and figures.days_to_deadline <= 0
+        self.due_by_date += figures.status != Status.CANCELLED and figures.days_to_deadline <= 0
         self.status[figures.status] += 1
         self.overdue += figures.overdue
         self.early += figures.early
@@ -80,7 +80,7 @@ class Tally:
 
     @property
     def done(self) -> int:
-        return self.status["done"]
+        return self.status[Status.DONE]
 
     @property
     def share_done(self) -> float | None:
@@ -143,19 +143,19 @@ def completed_on(reports: tuple[Report, ...]) -> dt.date | None:
     """The first date of the final unbroken run of ``done`` reports."""
     completed = None
     for report in reversed(reports):
-        if report.status != "done":
+        if report.status != Status.DONE:
             break
         completed = report.date
     return completed
 
 
-def progress_of(task: Task, status: str, reports: tuple[Report, ...]) -> tuple[float | None, float | None]:
+def progress_of(task: Task, status: Status, reports: tuple[Report, ...]) -> tuple[float | None, float | None]:
     """(progress 0-100 with one decimal, latest measured value)."""
     measured = [r.value for r in reports if r.value is not None]
     value = measured[-1] if measured else None
-    if status == "done":
+    if status == Status.DONE:
         return 100.0, value
-    if status == "cancelled":
+    if status == Status.CANCELLED:
         return None, value
     if task.measure is not None:
         if value is None:
@@ -169,8 +169,8 @@ def progress_of(task: Task, status: str, reports: tuple[Report, ...]) -> tuple[f
 
 def task_figures(task: Task, as_of: dt.date) -> TaskFigures:
     reports = considered_reports(task, as_of)
-    status = reports[-1].status if reports else "not_started"
-    completed = completed_on(reports) if status == "done" else None
+    status = reports[-1].status if reports else Status.NOT_STARTED
+    completed = completed_on(reports) if status == Status.DONE else None
     progress, value = progress_of(task, status, reports)
     overdue = status not in CLOSED and task.deadline < as_of
     done = completed is not None
@@ -186,7 +186,7 @@ def task_figures(task: Task, as_of: dt.date) -> TaskFigures:
         early=completed is not None and completed < task.deadline,
         late=completed is not None and completed > task.deadline,
         on_time=completed is not None and completed <= task.deadline,
-        due=status != "cancelled" and (task.deadline <= as_of or done),
+        due=status != Status.CANCELLED and (task.deadline <= as_of or done),
         days_to_deadline=(task.deadline - as_of).days,
     )
 

@@ -13,7 +13,7 @@ from itertools import zip_longest
 
 from . import i18n
 from .derive import considered_reports
-from .model import Register, Report, Task
+from .model import Register, Report, Status, Task
 
 # The order in which kinds of change are listed.
 # A past report corrected or withdrawn comes right after a moved deadline: a
@@ -58,7 +58,7 @@ class Change:
 
 def latest_status(task: Task) -> str:
     reports = considered_reports(task, dt.date.max)
-    return reports[-1].status if reports else "not_started"
+    return reports[-1].status if reports else Status.NOT_STARTED
 
 
 def diff(old: Register, new: Register) -> list[Change]:

@@ -25,7 +25,7 @@ class Result:
     problems: list[Problem] = field(default_factory=list)
     register: model.Register | None = None
     as_of: asof.AsOf | None = None
-    extras: unitfields.Extras = field(default_factory=unitfields.Extras)  # the cascade's fields (issue 15)
+    extras: unitfields.Extras = field(default_factory=unitfields.Extras)  # where the cascade's fields are (issue 15)
 
     @property
     def ok(self) -> bool:
@@ -49,8 +49,8 @@ def _validate(loaded: Loaded, as_of: dt.date | None, now: dt.datetime | None) ->
         ctx.error(loaded.root, "root_not_mapping")
         result.problems += ctx.problems
         return _sorted(result)
-    root, result.extras = unitfields.take(loaded.root, ctx)
-    data = REGISTER.check(root, ctx, "tasks.yaml")
+    result.extras = unitfields.places(loaded.root)
+    data = REGISTER.check(loaded.root, ctx, "tasks.yaml")
     meta = data.get("register", {})
     result.language = meta.get("language", result.language)
     when = _resolve_as_of(meta, as_of, now, ctx, loaded.root)

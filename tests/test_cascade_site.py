@@ -112,7 +112,7 @@ def test_combined_data_has_every_task_once_with_its_register(site):
     assert len({(r["register"], r["id"]) for r in table}) == 12
     assert {r["register"] for r in table} == {"tp-thu", "xa-a", "phuong-b", "chi-bo-5"}
     hung = next(r for r in table if r["register"] == "xa-a" and r["id"] == "1")
-    assert hung["contributes_to"] == "../../tasks/1/" and hung["value"] == "13" and hung["parent_register"] == "tp-thu"
+    assert hung["contributes_to"] == "1" and hung["url"] == "../../units/xa-a/tasks/1/" and hung["value"] == "13" and hung["parent_register"] == "tp-thu"
     assert sum(r["status"] == "done" for r in table) == 2
     assert sum(r["overdue"] == "true" for r in table) == 3
 

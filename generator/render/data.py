@@ -7,6 +7,8 @@ either way."""
 from __future__ import annotations
 
 import csv
+import dataclasses
+import datetime as dt
 import io
 import json
 import re
@@ -16,15 +18,19 @@ from pathlib import Path
 from typing import Any
 
 from ..derive import Figures, Tally, cadence_of, late_by_agency
-from ..model import Register, Task
+from ..model import Register, Report, Task
 from ..schema import json_schema_text
+from ..shapes import declared
 
-TASK_JSON_FIELDS = ("id", "title", "group", "group_name", "bloc", "bloc_name", "lead", "lead_name", "partners",
-                    "partner_names", "deadline", "status", "part", "completed", "progress", "overdue",
-                    "days_overdue", "early", "late", "baseline", "value", "unit", "measure_target", "reporting", "late_reporting",
-                    "last_report", "reporting_days_late", "url")
+# The columns of a task come from the format's one declaration (``model.py``): each field an editor
+# writes gives its own column, or those its ``columns`` name (a code with its name beside it, a measure's
+# parts); then the figures derived as of the date. A field added to the format is a column at once.
+REGISTER_COLUMNS = tuple(c for key, f in declared(Task).items() for c in (f.columns if f.columns is not None else (key,)))
+FIGURE_COLUMNS = ("status", "part", "completed", "progress", "overdue", "days_overdue", "early", "late", "value",
+                  "late_reporting", "last_report", "reporting_days_late", "url")
+TASK_JSON_FIELDS = REGISTER_COLUMNS + FIGURE_COLUMNS
 TASK_CSV_FIELDS = TASK_JSON_FIELDS
-REPORT_CSV_FIELDS = ("task", "date", "status", "progress", "value", "note", "difficulties", "proposals")
+REPORT_CSV_FIELDS = ("task", *declared(Report))  # a row per report: its task, then every field of the report
 SUMMARY_FIELDS = ("as_of", "issuer", "licence", "total", "partition", "due_by_date", "status", "overdue",
                   "done_early", "done_late", "late_reporting", "scoring", "by_bloc", "by_group", "by_agency")
 
@@ -56,20 +62,36 @@ def task_record(reg: Register, fig: Figures, task: Task, base: str = "../") -> d
     f = fig.tasks[task.id]
     bloc = reg.agencies[task.lead].bloc
     m = task.measure
-    return {
-        "id": task.id, "title": task.title, "group": task.group, "group_name": reg.groups[task.group].name,
-        "bloc": bloc, "bloc_name": reg.blocs[bloc].name, "lead": task.lead,
-        "lead_name": reg.agencies[task.lead].name, "partners": list(task.partners),
-        "partner_names": [reg.agencies[p].name for p in task.partners], "deadline": task.deadline.isoformat(),
+    record = {name: _plain(getattr(task, name)) for name in REGISTER_COLUMNS if name in _OWN_COLUMNS}
+    record.update({
+        "group_name": reg.groups[task.group].name, "bloc": bloc, "bloc_name": reg.blocs[bloc].name,
+        "lead_name": reg.agencies[task.lead].name, "partner_names": [reg.agencies[p].name for p in task.partners],
+        "baseline": m.baseline if m else None, "unit": m.unit if m else None,
+        "measure_target": m.target if m else None, "reporting": cadence_of(task, reg.meta),
         "status": f.status, "part": f.part, "completed": f.completed.isoformat() if f.completed else None,
         "progress": f.progress, "overdue": f.overdue, "days_overdue": f.days_overdue, "early": f.early,
-        "late": f.late, "baseline": m.baseline if m else None, "value": f.value, "unit": m.unit if m else None,
-        "measure_target": m.target if m else None,
-        "reporting": cadence_of(task, reg.meta), "late_reporting": task.id in fig.late_reporting,
+        "late": f.late, "value": f.value, "late_reporting": task.id in fig.late_reporting,
         "last_report": f.reports[-1].date.isoformat() if f.reports else None,
         "reporting_days_late": fig.late_reporting[task.id].days_late if task.id in fig.late_reporting else None,
         "url": f"{base}tasks/{task.id}/",
-    }
+    })
+    return {name: record[name] for name in TASK_JSON_FIELDS}
+
+
+# Declared fields that have a column of their own name, read straight from the task (``task_record``
+# then adds the columns beside them, and may say more, as the cadence a task without one follows).
+_OWN_COLUMNS = frozenset(key for key, f in declared(Task).items() if key in (f.columns or (key,)))
+
+
+def _plain(value: Any) -> Any:
+    """A model value as JSON: dates as YYYY-MM-DD, tuples as lists, records (links) as objects."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {k: _plain(v) for k, v in dataclasses.asdict(value).items()}
+    return value
 
 
 def summary(reg: Register, fig: Figures) -> dict[str, Any]:
@@ -101,7 +123,7 @@ def _cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return guard_formula(";".join(value))
+        return guard_formula(joined(value))
     if value is None:
         return ""
     if isinstance(value, str):
@@ -115,6 +137,13 @@ def _cell(value: Any) -> Any:
 # default in Vietnamese) and after a line break, even inside quotes. Each such start is guarded
 # with an apostrophe (OWASP's advice for CSV injection); nothing else is changed.
 _FORMULA_START = re.compile(r"(^|[,;\t\r\n])(?=[=@]|[+-](?!\s|\d+(?:[.,]\d+)?(?:[,;\t\r\n]|$)|$))")
+
+
+def joined(values: list[Any]) -> str:
+    """A list in one cell: codes joined by ";", links one per line as "title <address>"."""
+    if all(isinstance(v, dict) for v in values):
+        return "\n".join(f"{v['title']} <{v['url']}>" for v in values)
+    return ";".join(str(v) for v in values)
 
 
 def guard_formula(text: str) -> str:
@@ -144,11 +173,8 @@ def task_rows(reg: Register, fig: Figures, base: str = "../") -> list[dict[str, 
 
 
 def report_rows(reg: Register, fig: Figures) -> list[dict[str, Any]]:
-    return [
-        {"task": t.id, "date": r.date.isoformat(), "status": r.status, "progress": r.progress, "value": r.value,
-         "note": r.note, "difficulties": r.difficulties, "proposals": r.proposals}
-        for t in reg.tasks for r in fig.tasks[t.id].reports
-    ]
+    return [{"task": t.id, **{name: _plain(getattr(r, name)) for name in REPORT_CSV_FIELDS[1:]}}
+            for t in reg.tasks for r in fig.tasks[t.id].reports]
 
 
 def write(reg: Register, fig: Figures, register_path: Path, out: Path, site_url: str | None = None) -> list[Path]:
@@ -176,23 +202,23 @@ def write(reg: Register, fig: Figures, register_path: Path, out: Path, site_url:
     return [out / f.name for f in FILES]
 
 
-COMBINED_FIELDS = ("register", "register_name", "unit_kind", "parent_register", "contributes_to") + TASK_CSV_FIELDS
+COMBINED_FIELDS = ("register", "register_name", "unit_kind", "parent_register") + TASK_CSV_FIELDS
 
 
 def combined_rows(links: Any, site_url: str | None = None) -> list[dict[str, Any]]:
     """Every register's tasks in one table (issue 15), each once, named by its register (the unit's id;
     the root's id, or empty when the root names no unit); ``url`` and ``contributes_to`` lead to the
-    task pages. Relative addresses are from ``data/all/``."""
+    task pages; ``contributes_to`` holds task numbers of the parent register. Relative addresses are from
+    ``data/all/``."""
     base = site_url.rstrip("/") + "/" if site_url else "../../"
     rows = []
     for section in links.sections:
         unit = section.unit
         for task in section.register.tasks:
             row = task_record(section.register, section.figures, task, base + section.prefix)
-            ties = links.contributes_to.get((section.prefix, task.id), [])
             rows.append({"register": unit.id if unit else "", "register_name": section.name,
                          "unit_kind": unit.kind if unit else "", "parent_register": (unit.parent or "") if unit else "",
-                         "contributes_to": [base + url for _, _, url in ties], **row})
+                         **row})
     return rows
 
 

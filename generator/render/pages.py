@@ -18,7 +18,7 @@ from typing import Any
 
 import jinja2
 
-from .. import diff, i18n, resources
+from .. import diff, i18n, model, resources, shapes
 from ..derive import PARTITION, Figures, Since, TaskFigures, cadence_of, key_targets, late_by_agency, since_last_month
 from ..model import Register, Task
 from . import data, text
@@ -244,8 +244,9 @@ def plan(site: Site) -> Iterator[Page]:
         })
     yield Page("attention.md.j2", "attention/index.md", attention(site))
     yield Page("changes.md.j2", "changes/index.md", {"history": site.history})
-    if not site.prefix:  # one catalogue of messages for the site; a unit's section links to it
+    if not site.prefix:  # one catalogue of messages and one format reference for the site; a unit's section links to them
         yield Page("messages.md.j2", "errors/index.md", {"messages": validation_messages(site.lang)})
+        yield Page("format.md.j2", "format/index.md", {"sections": format_reference(site.lang)})
     yield Page("open-data.md.j2", "open-data/index.md", {"data_files": data.FILES})
     if site.links is not None and not site.prefix:
         yield Page("units.md.j2", "units/index.md", units_context(site))
@@ -289,6 +290,34 @@ def validation_messages(lang: str) -> list[tuple[str, str]]:
     skip = {"msg.task_prefix", "msg.suggestion"}
     return [(key.removeprefix("msg."), (entry.get(lang) or entry["vi"]).replace("{{", "{").replace("}}", "}"))
             for key, entry in i18n.table().items() if key.startswith("msg.") and key not in skip]
+
+
+def format_reference(lang: str) -> list[dict[str, Any]]:
+    """The register's fields, record by record, from the format's one declaration (``model.py``)."""
+    sections = []
+    for title, path, record in _RECORDS:
+        rows = [{"key": key, "path": f"{path}.{key}" if path else key, "required": f.required,
+                 "kind": _kind(f.shape), "meaning": f.vi if lang == "vi" else f.en,
+                 "choices": list(getattr(f.shape, "choices", ()))} for key, f in record.fields.items()]
+        sections.append({"title": title, "path": path, "fields": rows})
+    return sections
+
+
+def _kind(shape: shapes.Shape) -> str:
+    return "url" if isinstance(shape, (shapes.Url, shapes.WebAddress, shapes.UrlPath)) else shape.kind
+
+
+# (translation key of the heading, where the record sits in the file, the record) — in the file's order.
+_RECORDS = (
+    ("ui.format.register", "", model.REGISTER),
+    ("ui.format.meta", "register", model.META),
+    ("ui.format.grade", "register.grading[]", model.GRADE),
+    ("ui.format.agency", "agencies.*", model.AGENCY),
+    ("ui.format.task", "tasks[]", model.TASK),
+    ("ui.format.measure", "tasks[].measure", model.MEASURE),
+    ("ui.format.link", "tasks[].links[]", model.LINK),
+    ("ui.format.report", "tasks[].reports[]", model.REPORT),
+)
 
 
 def recent_reports(reg: Register, fig: Figures) -> list[dict[str, Any]]:

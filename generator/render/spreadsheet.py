@@ -49,7 +49,9 @@ def _put(cell: Cell, value: Any, is_date: bool) -> None:
         cell.value = dt.date.fromisoformat(value)
         cell.number_format = DATE_FORMAT
     elif isinstance(value, list):
-        _text(cell, ";".join(value))
+        from .data import joined  # one rule for a list in a cell: the CSV's
+
+        _text(cell, joined(value))
     elif isinstance(value, (bool, int, float)):
         cell.value = value
     else:
