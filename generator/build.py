@@ -388,7 +388,7 @@ def _unit_sections(root: pages.Site, links: cascade.Links, docs: Path, options: 
         found = history.load_history(path, options.cache_dir / "history" / "units" / section.unit.id
                                      if section.unit else None, reg)
         unit_options = BuildOptions(path, options.out, options.project, options.cache, pdfs=False)
-        site = pages.Site(reg, section.figures, reg.meta.language, edit_base=_edit_base(reg, unit_options),
+        site = pages.Site(reg, section.figures, reg.meta.language, edit_base=_edit_base(reg, unit_options, root.register),
                           history=found, site_url=url, templates=root.templates, prefix=prefix, links=links)
         _charts(site, where, unit_options, BuildReport())
         written += _monthly_reports(site, where, unit_options, BuildReport())
@@ -400,12 +400,14 @@ def _unit_sections(root: pages.Site, links: cascade.Links, docs: Path, options: 
     return written
 
 
-def _edit_base(register: Register, options: BuildOptions) -> str | None:
-    """The address of ``tasks.yaml`` in the repository host's editor, when ``repo_url`` is set."""
-    repo = register.meta.repo_url
+def _edit_base(register: Register, options: BuildOptions, root: Register | None = None) -> str | None:
+    """The address of ``tasks.yaml`` in the repository host's editor, when ``repo_url`` is set (a unit's
+    register without its own takes the root register's: the same repository)."""
+    meta = register.meta if register.meta.repo_url or root is None else root.meta
+    repo = meta.repo_url
     if not repo:
         return None
-    edit_uri = register.meta.edit_uri or "edit/main/"
+    edit_uri = meta.edit_uri or "edit/main/"
     try:
         relative = options.register_path.resolve().relative_to(options.project.resolve()).as_posix()
     except ValueError:

@@ -226,6 +226,11 @@ def cmd_diff(args: argparse.Namespace) -> int:
         print("diff: give OLD NEW, or --since REV", file=sys.stderr)
         return EXIT_USAGE
     if args.since:
+        from . import cascade
+
+        paths = cascade.discover(Path(args.new))
+        if len(paths) > 1:  # every register of the set, each under its name (issue 15)
+            return diff_registers(paths, args.since, args.markdown)
         shown, why = gitrepo.show(Path(args.new), args.since)
         if shown is None:
             say(why, err=True, multiline=True)
@@ -249,6 +254,44 @@ def cmd_diff(args: argparse.Namespace) -> int:
         if not changes:
             print(i18n.t("change.none", lang))
     return EXIT_OK
+
+
+def diff_registers(paths: "list[Path]", since: str, markdown: bool) -> int:
+    """``diff --since`` over a root register and its units' registers: the changes of each, named."""
+    from . import diff, gitrepo
+    from .load import load_bytes
+    from .render.pages import environment
+
+    code = EXIT_OK
+    for path in paths:
+        new = valid_register(str(path), None)
+        if isinstance(new, int):
+            code = new
+            continue
+        assert new.register is not None
+        lang = new.language
+        unit = new.register.meta.unit
+        name = f"{unit.name} ({path})" if unit else str(path)
+        shown, _ = gitrepo.show(path, since)
+        old = validate(load_bytes(shown, f"{since}:{path}"), None) if shown is not None else None
+        if old is not None and not old.ok:
+            print_problems(old.problems, f"{since}:{path}", old.language)
+            code = EXIT_INVALID
+            continue
+        heading = i18n.t("cli.diff_register", lang, register=name)
+        say(f"## {heading}" if markdown else heading)
+        if old is None or old.register is None:
+            say(i18n.t("cli.diff_new_register", lang, total=len(new.register.tasks)))
+            continue
+        changes = diff.diff(old.register, new.register)
+        if markdown:
+            say(environment(lang).get_template("diff.md.j2").render(changes=changes), multiline=True, end="")
+        else:
+            for change in changes or []:
+                say(("⚠ " if change.prominent else "- ") + diff.describe(change, lang))
+            if not changes:
+                print(i18n.t("change.none", lang))
+    return code
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -140,3 +140,26 @@ def test_codeowners_refuses_an_invalid_set(capsys, monkeypatch):
     monkeypatch.chdir(REGISTERS / "broken_cascade" / "cycle")
     assert main(["codeowners", "--owner", "@thanh-pho"]) == 1
     assert "unit" not in capsys.readouterr().out
+
+
+def test_diff_since_names_the_register_of_each_change(tmp_path, capsys, monkeypatch):
+    import shutil
+
+    from tests.test_history import git
+
+    repo = tmp_path / "repo"
+    shutil.copytree(REGISTERS / "cascade", repo)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Sổ ban đầu")
+    unit = repo / "registers" / "xa-a.yaml"
+    unit.write_text(unit.read_text(encoding="utf-8").replace("deadline: 2021-04-30", "deadline: 2021-08-31"),
+                    encoding="utf-8")
+    monkeypatch.chdir(repo)
+    assert main(["diff", "--since", "HEAD", "tasks.yaml"]) == 0
+    out = capsys.readouterr().out
+    own = out[out.index("Sổ của Xã A"):]
+    own = own[:own.index("Sổ của", 5)] if "Sổ của" in own[5:] else own
+    assert "4" in own and "31/08/2021" in own  # task 4's deadline moved, said under xã A
+    city = out[out.index("Sổ của Thành phố Thử"):]
+    assert city.splitlines()[1] == "Không có thay đổi nào về nhiệm vụ."

@@ -169,3 +169,8 @@ def test_one_feed_covers_every_register(site):
         assert any(t.startswith(name) for t in titles), name
     links = re.findall(r'<link rel="alternate" type="text/html" href="([^"]+)"/>', xml)
     assert "../units/xa-a/tasks/1/" in links and "../tasks/1/" in links
+
+
+def test_a_units_task_is_edited_in_its_own_file(site):
+    source = (site / "units" / "xa-a" / "tasks" / "1" / "index.html").read_text(encoding="utf-8")
+    assert 'href="https://git.example.vn/thu/edit/main/tests/registers/cascade/registers/xa-a.yaml#L15"' in source
