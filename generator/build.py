@@ -334,13 +334,14 @@ def _search_index(site: Path) -> None:
         raise BuildError(exc.key, **exc.args_) from exc
 
 
-def _charts(site: pages.Site, docs: Path, options: BuildOptions, report: BuildReport) -> None:
+def _charts(site: pages.Site, docs: Path, options: BuildOptions, report: BuildReport,
+            folder: str = "charts") -> None:
     try:
         from .render import charts
     except ImportError:  # the charts stage is optional until it lands
         return
     made = charts.all_charts(site.register, site.figures, site.lang)
-    cache = options.cache_dir / "charts"
+    cache = options.cache_dir / folder
     stats = charts.render(made, docs / "charts", cache)
     report.charts_drawn, report.charts_reused = stats.drawn, stats.reused
     site.charts.update({c.name: c for c in made})
@@ -390,7 +391,8 @@ def _unit_sections(root: pages.Site, links: cascade.Links, docs: Path, options: 
         unit_options = BuildOptions(path, options.out, options.project, options.cache, pdfs=False)
         site = pages.Site(reg, section.figures, reg.meta.language, edit_base=_edit_base(reg, unit_options, root.register),
                           history=found, site_url=url, templates=root.templates, prefix=prefix, links=links)
-        _charts(site, where, unit_options, BuildReport())
+        # each unit's own chart cache (a render prunes what it did not draw; the root's never looks this deep)
+        _charts(site, where, unit_options, BuildReport(), f"charts/units/{section.unit.id}" if section.unit else "charts")
         written += _monthly_reports(site, where, unit_options, BuildReport())
         written += pages.render(site, where)
         pages.write_list_data(site, where)

@@ -174,3 +174,17 @@ def test_one_feed_covers_every_register(site):
 def test_a_units_task_is_edited_in_its_own_file(site):
     source = (site / "units" / "xa-a" / "tasks" / "1" / "index.html").read_text(encoding="utf-8")
     assert 'href="https://git.example.vn/thu/edit/main/tests/registers/cascade/registers/xa-a.yaml#L15"' in source
+
+
+def test_units_charts_do_not_evict_the_roots_from_the_cache(tmp_path, source_date_epoch):
+    from generator.build import SiteOptions, build_site
+
+    cache = tmp_path / "cache"
+    first = build_site(SiteOptions(FIXTURE, tmp_path / "a", cache=cache, pdfs=False))
+    assert first.ok and first.report and first.report.charts_drawn > 0
+    root = sorted(p.name for p in (cache / "charts").glob("*.svg"))
+    units = {p.name for p in (cache / "charts" / "units").iterdir()}
+    assert root and units == {"xa-a", "phuong-b", "chi-bo-5"}
+    again = build_site(SiteOptions(FIXTURE, tmp_path / "b", cache=cache, pdfs=False))
+    assert again.ok and again.report and again.report.charts_drawn == 0
+    assert sorted(p.name for p in (cache / "charts").glob("*.svg")) == root

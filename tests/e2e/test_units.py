@@ -51,3 +51,15 @@ def test_a_units_home_answers_first_and_links_to_its_parent(new_page):
     page.wait_for_url("**/tasks/50/")
     assert page.get_by_text("Xã Chiềng Cọ").first.is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_units_are_found_by_name_without_diacritics(new_page):
+    page = new_page(width=PHONE["width"], height=PHONE["height"])
+    page.goto("units/")
+    search = page.locator("#units-q")
+    assert search.is_visible() and _inside_the_screen(search.bounding_box())
+    search.fill("chieng co")
+    visible = [row.locator("th a").inner_text() for row in page.locator("tr.unit-row").all() if row.is_visible()]
+    assert visible == ["Xã Chiềng Cọ"]
+    search.fill("")
+    assert sum(row.is_visible() for row in page.locator("tr.unit-row").all()) == 4
