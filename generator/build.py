@@ -334,14 +334,13 @@ def _search_index(site: Path) -> None:
         raise BuildError(exc.key, **exc.args_) from exc
 
 
-def _charts(site: pages.Site, docs: Path, options: BuildOptions, report: BuildReport,
-            folder: str = "charts") -> None:
+def _charts(site: pages.Site, docs: Path, options: BuildOptions, report: BuildReport) -> None:
     try:
         from .render import charts
     except ImportError:  # the charts stage is optional until it lands
         return
     made = charts.all_charts(site.register, site.figures, site.lang)
-    cache = options.cache_dir / folder
+    cache = options.cache_dir / "charts"
     stats = charts.render(made, docs / "charts", cache)
     report.charts_drawn, report.charts_reused = stats.drawn, stats.reused
     site.charts.update({c.name: c for c in made})
@@ -381,25 +380,45 @@ def _unit_sections(root: pages.Site, links: cascade.Links, docs: Path, options: 
     """Every unit's section under ``units/<id>/``: the same pages, list data, open data, charts, monthly
     reports and feed as the root's, from the same renderers with the section as their root."""
     written: list[Path] = []
+    made: list[tuple[cascade.SiteUnit, pages.Site, history.History]] = []
     for section in links.sections[1:]:
         reg, prefix = section.register, section.prefix
-        where, path = docs / prefix, Path(section.path)
+        path, unit = Path(section.path), section.unit.id if section.unit else ""
         url = f"{root.site_url}{prefix}" if root.site_url else None
         # each register's own store (the root's prunes what it did not use; it never looks this deep)
-        found = history.load_history(path, options.cache_dir / "history" / "units" / section.unit.id
-                                     if section.unit else None, reg)
+        found = history.load_history(path, options.cache_dir / "history" / "units" / unit, reg)
         unit_options = BuildOptions(path, options.out, options.project, options.cache, pdfs=False)
         site = pages.Site(reg, section.figures, reg.meta.language, edit_base=_edit_base(reg, unit_options, root.register),
                           history=found, site_url=url, templates=root.templates, prefix=prefix, links=links)
-        # each unit's own chart cache (a render prunes what it did not draw; the root's never looks this deep)
-        _charts(site, where, unit_options, BuildReport(), f"charts/units/{section.unit.id}" if section.unit else "charts")
+        made.append((section, site, found))
+    _unit_charts([site for _, site, _ in made], docs, options)
+    for section, site, found in made:
+        reg, prefix = section.register, section.prefix
+        where, path = docs / prefix, Path(section.path)
+        unit_options = BuildOptions(path, options.out, options.project, options.cache, pdfs=False)
         written += _monthly_reports(site, where, unit_options, BuildReport())
         written += pages.render(site, where)
         pages.write_list_data(site, where)
-        data_files.write(reg, section.figures, path, where / "data", url)
-        feed.write(site, found, where / "feed.xml", url)
+        data_files.write(reg, section.figures, path, where / "data", site.site_url)
+        feed.write(site, found, where / "feed.xml", site.site_url)
         sections.append((site, found))
     return written
+
+
+def _unit_charts(sites: list[pages.Site], docs: Path, options: BuildOptions) -> None:
+    """Every unit's charts, drawn in one process pool; each unit's in its own cache folder (a render prunes
+    what it did not draw there; the root's folder never looks this deep)."""
+    try:
+        from .render import charts
+    except ImportError:  # the charts stage is optional until it lands
+        return
+    groups = []
+    for site in sites:
+        made = charts.all_charts(site.register, site.figures, site.lang)
+        unit = site.prefix.strip("/").rpartition("/")[2]
+        groups.append((made, docs / site.prefix / "charts", options.cache_dir / "charts" / "units" / unit))
+        site.charts.update({c.name: c for c in made})
+    charts.render_many(groups)
 
 
 def _edit_base(register: Register, options: BuildOptions, root: Register | None = None) -> str | None:
