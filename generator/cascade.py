@@ -172,7 +172,7 @@ def _check_ties(f: Checked, parent: Checked) -> None:
 
 
 def _near_task(number: int, reg: Register) -> str:
-    """A near miss: digits swapped or one off (47 for 74, 46 for 47)."""
+    """A near miss: the digits swapped (47 for 74), else the number closest in its digits."""
     ids = [str(t.id) for t in reg.tasks]
     swapped = str(number)[::-1]
     if swapped in ids and swapped != str(number):
