@@ -163,3 +163,30 @@ def test_diff_since_names_the_register_of_each_change(tmp_path, capsys, monkeypa
     assert "4" in own and "31/08/2021" in own  # task 4's deadline moved, said under xã A
     city = out[out.index("Sổ của Thành phố Thử"):]
     assert city.splitlines()[1] == "Không có thay đổi nào về nhiệm vụ."
+
+
+def test_links_roll_up_by_hand():
+    from generator.derive import derive
+
+    checked = cascade.check(cascade.discover(FIXTURE))
+    figures = {f.path: derive(f.result.register, f.result.register.meta.as_of) for f in checked.files
+               if f.result and f.result.register}
+    root = checked.root
+    assert root.result and root.result.register
+    links = cascade.site_links(cascade.SiteUnit(root.unit, root.path, "", root.result.register, figures[root.path]),
+                               [(f, figures[f.path]) for f in checked.units])
+    assert [(s.unit.id if s.unit else "", s.depth) for s in links.sections] == [
+        ("tp-thu", 0), ("xa-a", 1), ("phuong-b", 1), ("chi-bo-5", 2)]
+    reg = root.result.register
+    road = links.rollup("", reg.task(1))
+    assert road == cascade.RollUp(count=2, reporting=2, unit="km", total=15.0)  # 13 km + 2 km
+    trees = links.rollup("", reg.task(2))
+    assert trees is not None and trees.unit is None and trees.total is None and trees.units == ("ha", "cây")
+    assert links.rollup("", reg.task(3)) is None  # nothing contributes
+    assert [(c.owner.prefix, c.task.id) for c in links.contributions[("", 1)]] == [("units/xa-a/", 1), ("units/xa-a/", 2)]
+    assert links.agency_unit[("", "du-xa-a")].prefix == "units/xa-a/"
+    assert links.unit_agency["units/xa-a/"][1].id == "du-xa-a"
+    totals = links.totals()
+    assert (totals.total, totals.done, totals.overdue) == (12, 2, 3)
+    assert [(s.prefix, t.id) for s, t, _ in links.overdue_below("")] == [("units/xa-a/", 4), ("units/chi-bo-5/", 3)]
+    assert [(s.prefix, t.id) for s, t, _ in links.overdue_below("units/phuong-b/")] == [("units/chi-bo-5/", 3)]
