@@ -112,8 +112,8 @@ def check_set(cascade: Cascade) -> None:
         if f.result is None or f.result.register is None and unit is None:
             continue
         if unit is None:
-            if f is not cascade.root and "" not in f.extras.unit_at:
-                f.cross.append(_at(Place(1, 1), "unit_missing"))
+            if "" not in f.extras.unit_at:  # the root too: its units name it as their parent
+                f.cross.append(_at(f.extras.register_at, "unit_missing"))
             continue
         if unit.id in first:
             f.cross.append(_at(f.extras.unit_at.get("id"), "duplicate_unit", unit=unit.id, first=first[unit.id].path))

@@ -26,6 +26,7 @@ class Extras:
     each number a task's ``contributes_to`` names, by task number."""
 
     unit_at: dict[str, Place] = field(default_factory=dict)
+    register_at: Place | None = None  # the ``register:`` block, where a missing ``unit`` goes
     contributes: dict[int, tuple[tuple[int, Place], ...]] = field(default_factory=dict)
 
 
@@ -34,6 +35,8 @@ def places(root: Tree | None) -> Extras:
     if not isinstance(root, Mapping):
         return extras
     meta = root.items.get("register")
+    if meta is not None:
+        extras.register_at = Place(meta.line, meta.col)
     unit = meta.items.get("unit") if isinstance(meta, Mapping) else None
     if unit is not None:
         extras.unit_at[""] = Place(unit.line, unit.col)
