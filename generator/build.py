@@ -37,16 +37,14 @@ from typing import TypeVar
 import yaml
 
 from . import address as site_address
-from . import history, i18n, incremental, palette, resources, search_index
+from . import cascade, history, i18n, incremental, palette, resources, search_index
 from .derive import Figures, derive
-from .load import load_file
-from .model import Register
+from .model import Register, Unit
 from .problems import Problem
 from .progress import Progress
 from .render import data as data_files
 from .render import feed
 from .render import pages
-from .validate import validate
 
 MARKER = ".transparency-site"  # written into every site we build, so we only ever replace our own output
 T = TypeVar("T")
@@ -82,6 +80,7 @@ class BuildOptions:
     site_url: str | None = None  # --site-url; then SITE_URL in ``environ``, mkdocs.yml, the register
     environ: Mapping[str, str] | None = None  # None: this process's environment
     on_stage: Hook | None = None  # told the name of each stage as it starts (tests kill the build there)
+    root_unit: Unit | None = None  # the root register's unit, when it names one (issue 15)
 
     @property
     def cache_dir(self) -> Path:
@@ -114,6 +113,7 @@ class Summary:
     report: BuildReport | None = None
     error: str = ""
     figures: Figures | None = None
+    files: list[tuple[str, str, list[Problem]]] = field(default_factory=list)  # (path, language, problems) per register
 
     @property
     def ok(self) -> bool:
@@ -121,29 +121,44 @@ class Summary:
 
 
 def build_site(options: SiteOptions) -> Summary:
-    """The whole pipeline; the previous site stays in place unless every stage succeeded."""
+    """The whole pipeline; the previous site stays in place unless every stage succeeded.
+
+    With unit registers beside the root (``registers/*.yaml``, issue 15) every one is checked, and
+    the set as a whole, before anything is built: one bad file and nothing changes."""
     hook = options.on_stage or (lambda name: None)
     hook("load")
-    try:
-        loaded = load_file(str(options.register), int(options.max_mb * 1024 * 1024))
-    except OSError as exc:
-        return Summary("unreadable", error=str(exc.strerror or exc))
+    paths = cascade.discover(options.register)
     hook("validate")
-    checked = validate(loaded, options.as_of)
-    lang = checked.language
-    if not checked.ok or checked.register is None or checked.as_of is None:
-        return Summary("invalid", lang, checked.problems)
+    checked = cascade.check(paths, options.as_of, int(options.max_mb * 1024 * 1024))
+    root = checked.root
+    if root.result is None:
+        return Summary("unreadable", error=root.error)
+    lang = root.language
+    files = cascade.problems_of(checked) if len(paths) > 1 else []
+    result = root.result
+    if not checked.ok or result.register is None or result.as_of is None:
+        return Summary("invalid", lang, root.problems, files=files)
     hook("derive")
-    figures = derive(checked.register, checked.as_of.date)
+    figures = derive(result.register, result.as_of.date)
+    units = [UnitBuild(f, derive(f.result.register, f.result.as_of.date))
+             for f in checked.units if f.result and f.result.register and f.result.as_of]
     project = options.project or resources.project_dir()
     try:
-        report = build(checked.register, figures,
+        report = build(result.register, figures,
                        BuildOptions(options.register, options.out, project, options.cache,
                                     progress=options.progress, on_stage=options.on_stage, site_url=options.site_url,
-                                    pdfs=options.pdfs))
+                                    pdfs=options.pdfs, root_unit=root.unit), units)
     except BuildError as exc:
-        return Summary("failed", lang, checked.problems, error=exc.message(lang))
-    return Summary("built", lang, checked.problems, report, figures=figures)
+        return Summary("failed", lang, root.problems, error=exc.message(lang), files=files)
+    return Summary("built", lang, root.problems, report, figures=figures, files=files)
+
+
+@dataclass
+class UnitBuild:
+    """A unit register of the site (issue 15): checked, and its figures."""
+
+    checked: cascade.Checked
+    figures: Figures
 
 
 @dataclass
@@ -197,7 +212,8 @@ def _is_our_site(out: Path) -> bool:
     return marker.read_text(encoding="utf-8", errors="replace") == _marker_text(out)
 
 
-def build(register: Register, figures: Figures, options: BuildOptions) -> BuildReport:
+def build(register: Register, figures: Figures, options: BuildOptions,
+          units: Sequence[UnitBuild] = ()) -> BuildReport:
     report = BuildReport()
     started = time.perf_counter()
     options.out = options.out.resolve()
@@ -212,17 +228,25 @@ def build(register: Register, figures: Figures, options: BuildOptions) -> BuildR
         hand_written = stage("copy", _copy_sources, options.project, docs)
         cache = options.cache_dir
         found = stage("history", history.load_history, options.register_path, cache / "history", register)
+        links = _links(register, figures, options, units) if units else None
         site = pages.Site(register, figures, lang, edit_base=_edit_base(register, options), history=found,
-                          site_url=address.url, templates=tuple(resources.template_dirs(options.project)[:-1]))
+                          site_url=address.url, templates=tuple(resources.template_dirs(options.project)[:-1]),
+                          links=links)
         stage("charts", _charts, site, docs, options, report)
         generated = stage("reports", _monthly_reports, site, docs, options, report)
         generated += stage("pages", pages.render, site, docs)
         stage("list", pages.write_list_data, site, docs)
         stage("data", data_files.write, register, figures, options.register_path, docs / "data", address.url)
         stage("feed", feed.write, site, found, docs / "feed.xml", address.url)
+        if links is not None:
+            sections: list[tuple[pages.Site, history.History | None]] = [(site, found)]
+            generated += stage("units", _unit_sections, site, links, docs, options, sections)
+            stage("feed_all", feed.write_combined, sections, docs / "units" / "feed.xml", address.url)
+            stage("data_all", data_files.write_combined, links, docs / "data" / "all", address.url)
         _check_hand_written(hand_written, generated, docs)
         with incremental.workspace(cache / "site-builder", staging) as ws:
-            staged = stage("mkdocs", _site_builder, ws, staging, docs, register, options, address.url)
+            staged = stage("mkdocs", _site_builder, ws, staging, docs, register, options, address.url,
+                           links is not None)
             report.pages = sum(1 for name in staged if name.endswith(".md"))
             report.pages_rebuilt = len(ws.rebuilt)
         stage("search", _search_index, staging / "site")
@@ -346,12 +370,65 @@ def _monthly_reports(site: pages.Site, docs: Path, options: BuildOptions, report
     return pages.render(site, docs, report_pages.pages(made, pdfs))
 
 
-def _edit_base(register: Register, options: BuildOptions) -> str | None:
-    """The address of ``tasks.yaml`` in the repository host's editor, when ``repo_url`` is set."""
-    repo = register.meta.repo_url
+def _links(register: Register, figures: Figures, options: BuildOptions, units: Sequence[UnitBuild]) -> cascade.Links:
+    root = cascade.SiteUnit(options.root_unit, str(options.register_path), "", register, figures)
+    return cascade.site_links(root, [(u.checked, u.figures) for u in units])
+
+
+def _unit_sections(root: pages.Site, links: cascade.Links, docs: Path, options: BuildOptions,
+                   sections: list[tuple[pages.Site, history.History | None]]) -> list[Path]:
+    """Every unit's section under ``units/<id>/``: the same pages, list data, open data, charts, monthly
+    reports and feed as the root's, from the same renderers with the section as their root."""
+    written: list[Path] = []
+    made: list[tuple[cascade.SiteUnit, pages.Site, history.History]] = []
+    for section in links.sections[1:]:
+        reg, prefix = section.register, section.prefix
+        path, unit = Path(section.path), section.unit.id if section.unit else ""
+        url = f"{root.site_url}{prefix}" if root.site_url else None
+        # each register's own store (the root's prunes what it did not use; it never looks this deep)
+        found = history.load_history(path, options.cache_dir / "history" / "units" / unit, reg)
+        unit_options = BuildOptions(path, options.out, options.project, options.cache, pdfs=False)
+        site = pages.Site(reg, section.figures, reg.meta.language, edit_base=_edit_base(reg, unit_options, root.register),
+                          history=found, site_url=url, templates=root.templates, prefix=prefix, links=links)
+        made.append((section, site, found))
+    _unit_charts([site for _, site, _ in made], docs, options)
+    for section, site, found in made:
+        reg, prefix = section.register, section.prefix
+        where, path = docs / prefix, Path(section.path)
+        unit_options = BuildOptions(path, options.out, options.project, options.cache, pdfs=False)
+        written += _monthly_reports(site, where, unit_options, BuildReport())
+        written += pages.render(site, where)
+        pages.write_list_data(site, where)
+        data_files.write(reg, section.figures, path, where / "data", site.site_url)
+        feed.write(site, found, where / "feed.xml", site.site_url)
+        sections.append((site, found))
+    return written
+
+
+def _unit_charts(sites: list[pages.Site], docs: Path, options: BuildOptions) -> None:
+    """Every unit's charts, drawn in one process pool; each unit's in its own cache folder (a render prunes
+    what it did not draw there; the root's folder never looks this deep)."""
+    try:
+        from .render import charts
+    except ImportError:  # the charts stage is optional until it lands
+        return
+    groups = []
+    for site in sites:
+        made = charts.all_charts(site.register, site.figures, site.lang)
+        unit = site.prefix.strip("/").rpartition("/")[2]
+        groups.append((made, docs / site.prefix / "charts", options.cache_dir / "charts" / "units" / unit))
+        site.charts.update({c.name: c for c in made})
+    charts.render_many(groups)
+
+
+def _edit_base(register: Register, options: BuildOptions, root: Register | None = None) -> str | None:
+    """The address of ``tasks.yaml`` in the repository host's editor, when ``repo_url`` is set (a unit's
+    register without its own takes the root register's: the same repository)."""
+    meta = register.meta if register.meta.repo_url or root is None else root.meta
+    repo = meta.repo_url
     if not repo:
         return None
-    edit_uri = register.meta.edit_uri or "edit/main/"
+    edit_uri = meta.edit_uri or "edit/main/"
     try:
         relative = options.register_path.resolve().relative_to(options.project.resolve()).as_posix()
     except ValueError:
@@ -359,7 +436,7 @@ def _edit_base(register: Register, options: BuildOptions) -> str | None:
     return f"{repo.rstrip('/')}/{edit_uri.strip('/')}/{relative}"
 
 
-def navigation(register: Register, docs: Path) -> list[dict[str, object]]:
+def navigation(register: Register, docs: Path, with_units: bool = False) -> list[dict[str, object]]:
     lang = register.meta.language
     nav: list[dict[str, object]] = [
         {i18n.t("ui.nav.home", lang): "index.md"},
@@ -372,6 +449,8 @@ def navigation(register: Register, docs: Path) -> list[dict[str, object]]:
         {i18n.t("ui.nav.data", lang): "open-data/index.md"},
         {i18n.t("ui.nav.changes", lang): "changes/index.md"},
     ]
+    if with_units:  # the registers of the units below (issue 15); their sections are reached from there
+        nav.insert(1, {i18n.t("ui.nav.units", lang): "units/index.md"})
     hand_written = sorted((p.name for p in docs.glob("*.md") if p.name != "index.md"),
                           key=lambda n: (CONTENT_ORDER.index(n) if n in CONTENT_ORDER else len(CONTENT_ORDER), n))
     nav.append({i18n.t("ui.nav.about", lang): hand_written + ["format/index.md", "errors/index.md"]})
@@ -379,10 +458,10 @@ def navigation(register: Register, docs: Path) -> list[dict[str, object]]:
 
 
 def _site_builder(ws: incremental.Workspace, staging: Path, docs: Path, register: Register,
-                  options: BuildOptions, site_url: str | None) -> list[str]:
+                  options: BuildOptions, site_url: str | None, with_units: bool = False) -> list[str]:
     """MkDocs in the builder's workspace (rebuilding only what changed when it can), linked out to staging.
     Returns the staged files."""
-    nav = navigation(register, docs)
+    nav = navigation(register, docs, with_units)
     settings_file = _write_settings(ws, options.project)
     theme = _theme_dir(ws, options.project)
     config = _write_config(staging, ws, nav, register, settings_file, theme, site_url)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from .build import Summary
+    from .problems import Problem
 
 
 
@@ -55,6 +56,10 @@ def _parser() -> argparse.ArgumentParser:
     changes.add_argument("--markdown", action="store_true", help="Markdown (job summary)")
     schema = commands.add_parser("schema", help="ghi JSON Schema của định dạng / write the format's JSON Schema")
     schema.add_argument("--out", default="schema/tasks.schema.json")
+    owners = commands.add_parser("codeowners", help="khối CODEOWNERS: mỗi đơn vị sở hữu sổ của mình / "
+                                                    "a CODEOWNERS block: each unit owns its register")
+    owners.add_argument("--register", default="tasks.yaml")
+    owners.add_argument("--owner", required=True, metavar="@ORG", help="tổ chức GitHub; nhóm là @ORG/<mã đơn vị>")
     report = commands.add_parser("report", help="báo cáo tháng, bản in PDF / monthly report (PDF)")
     report.add_argument("--month", required=True, metavar="YYYY-MM")
     report.add_argument("--register", default="tasks.yaml")
@@ -96,6 +101,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from . import cascade
+
+    paths = cascade.discover(Path(args.path))
+    if len(paths) > 1:  # a root register with unit registers beside it: the whole set (issue 15)
+        return validate_cascade(paths, args.as_of, args.max_mb)
     result = valid_register(args.path, args.as_of, args.max_mb)
     if isinstance(result, int):
         return result
@@ -106,6 +118,34 @@ def cmd_validate(args: argparse.Namespace) -> int:
     say(i18n.t("cli.valid", result.language, path=args.path, total=overall.total,
                  as_of=i18n.date(result.as_of.date), early=overall.early, overdue=overall.overdue, **overall.status))
     return EXIT_OK
+
+
+def validate_cascade(paths: "list[Path]", as_of: dt.date | None, max_mb: float) -> int:
+    """Every register of the set and the set as a whole; problems under each file's name."""
+    from . import cascade
+    from .derive import derive
+
+    checked = cascade.check(paths, as_of, int(max_mb * 1024 * 1024))
+    print_file_problems(cascade.problems_of(checked))
+    for f in checked.files:
+        if f.result is None:
+            say(i18n.t("cli.unreadable", "vi", path=f.path, reason=f.error), err=True)
+    if not checked.ok:
+        return EXIT_INVALID
+    for f in checked.files:
+        result = f.result
+        assert result is not None and result.register is not None and result.as_of is not None
+        overall = derive(result.register, result.as_of.date).overall
+        say(i18n.t("cli.valid", result.language, path=f.path, total=overall.total, as_of=i18n.date(result.as_of.date),
+                   early=overall.early, overdue=overall.overdue, **overall.status))
+    return EXIT_OK
+
+
+def print_file_problems(files: "list[tuple[str, str, list[Problem]]]") -> None:
+    for path, lang, problems in files:
+        print_problems(problems, path, lang)
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            print_annotations(problems, path, lang)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -128,9 +168,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 def report_build(summary: "Summary", register: str, out: "Path") -> int:
     """Print what ``build_site`` found and did; the exit code."""
     lang = summary.language
-    print_problems(summary.problems, register, lang)
-    if os.environ.get("GITHUB_ACTIONS") == "true":
-        print_annotations(summary.problems, register, lang)
+    if summary.files:  # several registers (issue 15): each file's problems under its name
+        print_file_problems(summary.files)
+    else:
+        print_problems(summary.problems, register, lang)
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            print_annotations(summary.problems, register, lang)
     if summary.status == "unreadable":
         say(i18n.t("cli.unreadable", lang, path=register, reason=summary.error), err=True)
         return EXIT_USAGE
@@ -183,6 +226,11 @@ def cmd_diff(args: argparse.Namespace) -> int:
         print("diff: give OLD NEW, or --since REV", file=sys.stderr)
         return EXIT_USAGE
     if args.since:
+        from . import cascade
+
+        paths = cascade.discover(Path(args.new))
+        if len(paths) > 1:  # every register of the set, each under its name (issue 15)
+            return diff_registers(paths, args.since, args.markdown)
         shown, why = gitrepo.show(Path(args.new), args.since)
         if shown is None:
             say(why, err=True, multiline=True)
@@ -206,6 +254,44 @@ def cmd_diff(args: argparse.Namespace) -> int:
         if not changes:
             print(i18n.t("change.none", lang))
     return EXIT_OK
+
+
+def diff_registers(paths: "list[Path]", since: str, markdown: bool) -> int:
+    """``diff --since`` over a root register and its units' registers: the changes of each, named."""
+    from . import diff, gitrepo
+    from .load import load_bytes
+    from .render.pages import environment
+
+    code = EXIT_OK
+    for path in paths:
+        new = valid_register(str(path), None)
+        if isinstance(new, int):
+            code = new
+            continue
+        assert new.register is not None
+        lang = new.language
+        unit = new.register.meta.unit
+        name = f"{unit.name} ({path})" if unit else str(path)
+        shown, _ = gitrepo.show(path, since)
+        old = validate(load_bytes(shown, f"{since}:{path}"), None) if shown is not None else None
+        if old is not None and not old.ok:
+            print_problems(old.problems, f"{since}:{path}", old.language)
+            code = EXIT_INVALID
+            continue
+        heading = i18n.t("cli.diff_register", lang, register=name)
+        say(f"## {heading}" if markdown else heading)
+        if old is None or old.register is None:
+            say(i18n.t("cli.diff_new_register", lang, total=len(new.register.tasks)))
+            continue
+        changes = diff.diff(old.register, new.register)
+        if markdown:
+            say(environment(lang).get_template("diff.md.j2").render(changes=changes), multiline=True, end="")
+        else:
+            for change in changes or []:
+                say(("⚠ " if change.prominent else "- ") + diff.describe(change, lang))
+            if not changes:
+                print(i18n.t("change.none", lang))
+    return code
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -238,6 +324,19 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_codeowners(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from . import cascade
+
+    checked = cascade.check(cascade.discover(Path(args.register)))
+    print_file_problems(cascade.problems_of(checked))
+    if not checked.ok:
+        return EXIT_INVALID
+    print(cascade.codeowners(checked, Path.cwd(), args.owner), end="")
+    return EXIT_OK
+
+
 def cmd_form(args: argparse.Namespace) -> int:
     from .forms import cli as forms_cli
 
@@ -250,7 +349,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     return forms_cli.import_forms(args)
 
 
-COMMANDS = {"form": cmd_form, "import": cmd_import, "schema": cmd_schema, "diff": cmd_diff, "validate": cmd_validate,
+COMMANDS = {"codeowners": cmd_codeowners, "form": cmd_form, "import": cmd_import, "schema": cmd_schema, "diff": cmd_diff, "validate": cmd_validate,
             "build": cmd_build, "serve": cmd_serve, "report": cmd_report,
             "init": cmd_init}
 

@@ -18,8 +18,8 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
-from .shapes import (CADENCES, MAX_AMOUNT, MAX_TASK_ID, MAX_TITLE, Date, Enum, ListOf, MapOf, Markdown, Number,
-                     Record, Ref, Shape, SPEC, Text, Url, UrlPath, WebAddress, record_of, spec)
+from .shapes import (CADENCES, MAX_AMOUNT, MAX_TASK_ID, MAX_TITLE, Date, Enum, Ident, ListOf, MapOf, Markdown, Number,
+                     OneOrList, Record, Ref, Shape, SPEC, Switch, Text, Url, UrlPath, WebAddress, record_of, spec)
 
 
 class Status(StrEnum):
@@ -43,6 +43,28 @@ class Grade:
 
 
 GRADE = record_of(Grade)
+
+
+# The kinds of unit, largest first (names in translations.yaml, ``unit_kind.*``; issue 15).
+UNIT_KINDS = ("province", "city", "district", "town", "commune", "ward", "township", "village",
+              "residential_group", "party_committee", "party_cell", "agency", "other")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """The unit that publishes a register, in a site of several (issue 15); checked across files by cascade.py."""
+
+    id: str = spec(Ident(), "Mã đơn vị, duy nhất trong cả trang, vd. xa-chieng-co", "Unit id, unique in the site", True)
+    name: str = spec(Text(), "Tên đơn vị, vd. Xã Chiềng Cọ", "Unit name, e.g. Chiềng Cọ commune", True)
+    kind: str = spec(Enum(UNIT_KINDS, "bad_unit_kind"), "Cấp đơn vị: " + ", ".join(UNIT_KINDS),
+                     "Kind of unit: " + ", ".join(UNIT_KINDS), True)
+    parent: str | None = spec(Ident(), "Mã đơn vị cấp trên (bắt buộc với sổ của đơn vị cấp dưới)",
+                              "Id of the parent unit (required in a unit's register)", default=None)
+    agency: str | None = spec(Ident(), "Mã cơ quan trong sổ cấp trên mà đơn vị này là, vd. du-chieng-co",
+                              "Id of the agency in the parent's register that this unit is", default=None)
+    attention_below: bool = spec(Switch(), "true: trang Cần chú ý liệt kê cả việc quá hạn của các đơn vị cấp dưới",
+                                 "true: the needs-attention page also lists the overdue tasks of the units below",
+                                 default=False)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,6 +106,9 @@ class Meta:
     reporting_grace_days: int = spec(Number(0, 60, integer=True),
                                      "Số ngày được phép nộp báo cáo sau khi hết kỳ (mặc định 5)",
                                      "Days allowed to report after a period ends (default 5)", default=5)
+    unit: Unit | None = spec(record_of(Unit), "Đơn vị công bố sổ này, khi trang có sổ của nhiều cấp: id, name, kind, "
+                             "parent, agency", "The unit publishing this register, in a site of several registers",
+                             default=None)
 
 
 @dataclass(frozen=True)
@@ -166,6 +191,9 @@ class Task:
                                  "Kỳ báo cáo của nhiệm vụ: monthly hoặc weekly (việc khó); bỏ trống: theo register",
                                  "This task's reporting cadence: monthly or weekly (hard tasks); default: the register's",
                                  columns=("reporting",), default=None)  # None: the register's default
+    contributes_to: tuple[int, ...] = spec(OneOrList(Number(1, MAX_TASK_ID, integer=True), limit=20),
+                                           "Số thứ tự nhiệm vụ của sổ cấp trên mà việc này góp phần (một số hoặc danh sách)",
+                                           "The parent register's task(s) this task contributes to", default=())
     line: int
 
 

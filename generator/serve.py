@@ -54,7 +54,8 @@ def serve(register: str, as_of: dt.date | None, port: int, out: Path | None = No
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"http://127.0.0.1:{port}/  (Ctrl+C)", file=sys.stderr, flush=True)
-    watched = [Path(register)] + [project / w for w in WATCHED]
+    # the units' registers beside the root too (issue 15): a commune's edit rebuilds the preview
+    watched = [Path(register), Path(register).parent / "registers"] + [project / w for w in WATCHED]
     before = snapshot(watched)
     try:
         while True:

@@ -439,6 +439,35 @@ class ListOf(Shape):
 
 
 @dataclass
+class OneOrList(ListOf):
+    """One value or a list of them (``contributes_to: 50`` or ``[50, 51]``; issue 15)."""
+
+    def check(self, node: Node, ctx: Ctx, name: str) -> Any:
+        if isinstance(node, Scalar) and not node.is_null:
+            value = self.item.check(node, ctx, name)
+            return INVALID if value is INVALID else [value]
+        return super().check(node, ctx, name)
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"anyOf": [self.item.json_schema(), super().json_schema()]}
+
+
+class Switch(Shape):
+    """true or false (issue 15: ``unit.attention_below``)."""
+
+    kind = "switch"
+
+    def check(self, node: Node, ctx: Ctx, name: str) -> Any:
+        if isinstance(node, Scalar) and node.tag.endswith(":bool") and not node.quoted:
+            return node.raw.strip().lower() in ("true", "yes", "on")
+        ctx.error(node, "wrong_type", field=name, expected=self.kind)
+        return INVALID
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "boolean"}
+
+
+@dataclass
 class MapOf(Shape):
     """A table keyed by id (blocs, agencies, groups)."""
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from . import asof, model
+from . import asof, model, unitfields
 from .load import Loaded, Mapping, Node, Scalar, Sequence, gc_paused
 from .problems import Problem, has_errors, problem
 from .schema import INVALID, REGISTER, Ctx, closest
@@ -25,6 +25,7 @@ class Result:
     problems: list[Problem] = field(default_factory=list)
     register: model.Register | None = None
     as_of: asof.AsOf | None = None
+    extras: unitfields.Extras = field(default_factory=unitfields.Extras)  # where the cascade's fields are (issue 15)
 
     @property
     def ok(self) -> bool:
@@ -48,6 +49,7 @@ def _validate(loaded: Loaded, as_of: dt.date | None, now: dt.datetime | None) ->
         ctx.error(loaded.root, "root_not_mapping")
         result.problems += ctx.problems
         return _sorted(result)
+    result.extras = unitfields.places(loaded.root)
     data = REGISTER.check(loaded.root, ctx, "tasks.yaml")
     meta = data.get("register", {})
     result.language = meta.get("language", result.language)

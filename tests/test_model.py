@@ -41,6 +41,7 @@ register:
   late_credit: 0.25
   reporting: weekly
   reporting_grace_days: 7
+  unit: {id: tp-son-la, name: Thành phố Sơn La, kind: city, parent: tinh-son-la, agency: ubnd-tinh, attention_below: true}
 blocs:
   ubnd: Khối UBND
 agencies:
@@ -60,6 +61,7 @@ tasks:
     links:
       - {title: Kế hoạch, url: "https://example.vn/ke-hoach.pdf"}
     reporting: monthly
+    contributes_to: [3, 4]
     reports:
       - date: 2021-04-30
         status: in_progress
@@ -91,12 +93,13 @@ def _differs_from_default(obj: object, name: str) -> bool:
 
 
 @pytest.mark.parametrize("cls", [model.Meta, model.Task, model.Report, model.Measure, model.Link, model.Grade,
-                                 model.Agency])
+                                 model.Agency, model.Unit])
 def test_every_field_an_editor_writes_reaches_the_model(checked, cls):
     measured, plain = checked.tasks
     found = {model.Meta: [checked.meta], model.Task: [measured], model.Report: [measured.reports[0], plain.reports[0]],
              model.Measure: [measured.measure], model.Link: [measured.links[0]],
-             model.Grade: [checked.meta.grading[0]], model.Agency: [checked.agencies["ban-qlda"]]}[cls]
+             model.Grade: [checked.meta.grading[0]], model.Agency: [checked.agencies["ban-qlda"]],
+             model.Unit: [checked.meta.unit]}[cls]
     names = [f.name for f in dataclasses.fields(cls) if "spec" in f.metadata]
     assert names, cls  # progress and value cannot meet in one report: either report may show a field
     dropped = [name for name in names if not any(_differs_from_default(one, name) for one in found)]

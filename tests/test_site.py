@@ -76,7 +76,7 @@ def test_tasks_json_by_hand(site):
                      "group_name": "Đô thị và hạ tầng", "bloc": "ubnd", "bloc_name": "Khối Ủy ban nhân dân",
                      "lead": "phong-qldt", "lead_name": "Phòng Quản lý đô thị", "partners": ["ban-qlda"],
                      "partner_names": ["Ban Quản lý dự án đầu tư xây dựng"], "target": None, "links": [],
-                     "deadline": "2021-06-30",
+                     "deadline": "2021-06-30", "contributes_to": [],
                      "status": "done", "part": "done_early", "completed": "2021-03-15", "progress": 100.0,
                      "overdue": False, "days_overdue": 0, "early": True, "late": False, "baseline": None,
                      "value": None, "unit": None, "measure_target": None, "reporting": "monthly",

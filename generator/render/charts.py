@@ -516,6 +516,31 @@ def render(charts: list[Chart], out_dir: Path, cache_dir: Path, workers: int | N
     return RenderStats(drawn=len(jobs), reused=len(charts) - len(jobs))
 
 
+def render_many(groups: list[tuple[list[Chart], Path, Path]], workers: int | None = None) -> RenderStats:
+    """``render`` for several sets of charts, each with its own output and cache folder (the registers of
+    a cascade, issue 15), drawing what is missing from all of them in one process pool."""
+    jobs: dict[str, tuple[str, str, tuple]] = {}
+    missing: dict[str, list[Path]] = {}
+    for charts, out_dir, cache_dir in groups:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        Path(cache_dir).mkdir(parents=True, exist_ok=True)
+        for chart in charts:
+            cached = Path(cache_dir) / f"{chart.key}.svg"
+            if not (cached.is_file() and cached.stat().st_size > 0):
+                jobs.setdefault(chart.key, (chart.key, chart.kind, chart.data))
+                missing.setdefault(chart.key, []).append(cached)
+    for key, svg in _draw_all(list(jobs.values()), workers):
+        for cached in dict.fromkeys(missing[key]):
+            _write_atomic(cached, svg)
+    total = 0
+    for charts, out_dir, cache_dir in groups:
+        for chart in charts:
+            _copy_if_changed(Path(cache_dir) / f"{chart.key}.svg", Path(out_dir) / chart.filename)
+        prune(Path(cache_dir), {chart.key for chart in charts})
+        total += len(charts)
+    return RenderStats(drawn=len(jobs), reused=total - len(jobs))
+
+
 def prune(cache_dir: Path, used: set[str]) -> int:
     """Remove the cached pictures this build did not use (their data or the drawing code changed);
     the number removed. Half-written files of a killed build go too."""

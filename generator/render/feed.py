@@ -127,3 +127,30 @@ def write(site: Site, history: History | None, out: Path, site_url: str | None =
         entries=items, updated=updated, base=base, reg=site.register, feed_id=tag_base(site.register) + "feed")
     out.write_text(_XML_INVALID.sub("\ufffd", xml), encoding="utf-8")
     return out
+
+
+def write_combined(sections: list[tuple[Site, History | None]], out: Path, site_url: str | None = None) -> Path:
+    """One feed of every register (issue 15), ``units/feed.xml``: each entry named by its unit and linked
+    to its section; the newest ``LIMIT`` of them all. ``sections[0]`` is the root."""
+    root = sections[0][0]
+    found: list[Entry] = []
+    for site, history in sections:
+        name = _section_name(site)
+        for e in entries(site, history):
+            found.append(Entry(id=e.id, title=f"{name}: {e.title}", updated=e.updated, link=f"{site.prefix}{e.link}",
+                               parts=e.parts, summary=e.summary))
+    found.sort(key=lambda e: (e.updated, e.id), reverse=True)
+    items = found[:LIMIT]
+    meta = root.register.meta
+    updated = items[0].updated if items else dt.datetime.combine(meta.start, dt.time(), ZoneInfo(meta.timezone))
+    base = site_url.rstrip("/") + "/" if site_url else "../"
+    xml = environment(root.lang, root.templates).get_template("feed.xml.j2").render(
+        entries=items, updated=updated, base=base, reg=root.register, feed_id=tag_base(root.register) + "feed-all")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(_XML_INVALID.sub("\ufffd", xml), encoding="utf-8")
+    return out
+
+
+def _section_name(site: Site) -> str:
+    here = next((s for s in site.links.sections if s.prefix == site.prefix), None) if site.links else None
+    return here.name if here else (site.register.meta.issuer or site.register.meta.title)

@@ -59,6 +59,13 @@ class Site:
     reports: list[Any] = field(default_factory=list)  # report.MonthlyReport per month begun, oldest first
     site_url: str | None = None  # the public address (ends in "/"), when known
     templates: tuple[Path, ...] = ()  # where templates are looked up first (a body's own); then the package's
+    prefix: str = ""  # the register's section of the site: "" for the root, else "units/<id>/" (issue 15)
+    links: Any = None  # cascade.Links: the unit tree and the ties between registers; None for one register
+
+    @property
+    def site_root(self) -> str:
+        """From this section's root to the site's (``../../`` under ``units/<id>/``)."""
+        return "../" * self.prefix.count("/")
 
     def task_row(self, task: Task) -> dict[str, Any]:
         return {"task": task, "f": self.figures.tasks[task.id], "agency": self.register.agencies[task.lead],
@@ -255,6 +262,7 @@ def plan(site: Site) -> Iterator[Page]:
             "reports": list(reversed(fig.tasks[task.id].reports)),
             "later": [r for r in task.reports if r.date > fig.as_of],
             "cadence": cadence_of(task, reg.meta), "late_reporting": fig.late_reporting.get(task.id),
+            **cascade_of_task(site, task),
         })
     late = late_by_agency(reg, fig)
     yield Page("agencies.md.j2", "agencies/index.md", {"ranked": ranked_agencies(site), "late": late})
@@ -263,7 +271,8 @@ def plan(site: Site) -> Iterator[Page]:
         led = [t for t in reg.tasks if t.lead == agency.id]
         partnered = [reg.task(i) for i in figures.partner_of]
         shared = {"agency": agency, "a": figures, "bloc": reg.blocs[agency.bloc], "late": late[agency.id],
-                  "led": led, "partnered": partnered}
+                  "led": led, "partnered": partnered,
+                  "as_unit": site.links.agency_unit.get((site.prefix, agency.id)) if site.links else None}
         for pager, part in paged(f"agencies/{agency.id}", [("led", t) for t in led] + [("partner", t) for t in partnered]):
             yield Page("agency.md.j2", pager.path, {**shared, "pager": pager,
                                                     "led_rows": site.rows([t for k, t in part if k == "led"]),
@@ -284,9 +293,29 @@ def plan(site: Site) -> Iterator[Page]:
             })
     yield Page("attention.md.j2", "attention/index.md", attention(site))
     yield Page("changes.md.j2", "changes/index.md", {"history": site.history})
-    yield Page("messages.md.j2", "errors/index.md", {"messages": validation_messages(site.lang)})
-    yield Page("format.md.j2", "format/index.md", {"sections": format_reference(site.lang)})
+    if not site.prefix:  # one catalogue of messages and one format reference for the site; a unit's section links to them
+        yield Page("messages.md.j2", "errors/index.md", {"messages": validation_messages(site.lang)})
+        yield Page("format.md.j2", "format/index.md", {"sections": format_reference(site.lang)})
     yield Page("open-data.md.j2", "open-data/index.md", {"data_files": data.FILES})
+    if site.links is not None and not site.prefix:
+        yield Page("units.md.j2", "units/index.md", units_context(site))
+
+
+def cascade_of_task(site: Site, task: Task) -> dict[str, Any]:
+    """A task page's ties to other registers (issue 15): the units' tasks contributing to it and their
+    roll-up, and the parent's tasks it contributes to."""
+    links = site.links
+    if links is None:
+        return {"contributions": [], "rollup": None, "contributes_to": []}
+    return {"contributions": links.contributions.get((site.prefix, task.id), []),
+            "rollup": links.rollup(site.prefix, task),
+            "contributes_to": links.contributes_to.get((site.prefix, task.id), [])}
+
+
+def units_context(site: Site) -> dict[str, Any]:
+    """The units page: the tree, each with its headline figures, and the totals across registers."""
+    links = site.links
+    return {"sections": links.sections, "totals": links.totals(), "registers": len(links.sections)}
 
 
 def answer_text(site: Site) -> str:
@@ -362,14 +391,27 @@ def attention(site: Site) -> dict[str, Any]:
     late = sorted((t for t in site.register.tasks if t.id in fig.late_reporting),
                   key=lambda t: (-fig.late_reporting[t.id].days_late, t.id))
     cap = ATTENTION_ROWS
+    here = next((s for s in site.links.sections if s.prefix == site.prefix), None) if site.links else None
+    below = site.links.overdue_below(site.prefix) if here and here.unit and here.unit.attention_below else []
     return {"overdue": site.rows(overdue[:cap]), "soon": site.rows(soon[:cap]), "days": DUE_SOON_DAYS,
+            "below": below[:cap],
             "late_reporting": [{**site.task_row(t), "late": fig.late_reporting[t.id]} for t in late[:cap]],
-            "counts": {"overdue": len(overdue), "soon": len(soon), "late_reporting": len(late)},
+            "counts": {"overdue": len(overdue), "soon": len(soon), "late_reporting": len(late), "below": len(below)},
             "grace": site.register.meta.reporting_grace_days}
 
 
 def _due_soon(f: TaskFigures) -> bool:
     return f.status not in ("done", "cancelled") and 0 <= f.days_to_deadline <= DUE_SOON_DAYS
+
+
+def _section(site: Site) -> Any:
+    """This register's place in the tree (cascade.SiteUnit), and its parent's agency it is; None alone."""
+    if site.links is None:
+        return None
+    found = next((s for s in site.links.sections if s.prefix == site.prefix), None)
+    parent = next((s for s in site.links.sections if found and found.unit and s.unit
+                   and s.unit.id == found.unit.parent), None)
+    return {"here": found, "parent": parent, "agency": site.links.unit_agency.get(site.prefix)}
 
 
 def render(site: Site, docs: Path, pages: list[Page] | None = None) -> list[Path]:
@@ -381,6 +423,7 @@ def render(site: Site, docs: Path, pages: list[Page] | None = None) -> list[Path
         out = docs / page.path
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(template.render(site=site, reg=site.register, fig=site.figures, root=page.root,
+                                       site_root=page.root + site.site_root, section=_section(site),
                                        lang=site.lang, since=site.since, answer_text=answer_text(site),
                                        **page.context), encoding="utf-8")
         written.append(out)

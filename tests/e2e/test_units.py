@@ -1,0 +1,65 @@
+"""The cascade in the browser (issue 15): the units page and a unit's home on a 360 px phone."""
+
+from __future__ import annotations
+
+import pytest
+
+PHONE = {"width": 360, "height": 740}
+
+
+def _inside_the_screen(box: dict[str, float] | None) -> bool:
+    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 0.5
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "nojs"])
+def test_units_page_shows_every_unit_as_a_card_within_the_phone(browser, base_url, js):
+    context = browser.new_context(viewport=PHONE, base_url=base_url, java_script_enabled=js, service_workers="block")
+    try:
+        page = context.new_page()
+        page.goto("units/")
+        rows = page.locator("tr.unit-row")
+        assert rows.count() == 4
+        names = [rows.nth(i).locator("th a").inner_text() for i in range(4)]
+        assert names == ["Thành phố Sơn La", "Xã Chiềng Cọ", "Phường Tô Hiệu", "Chi bộ tổ dân phố 5, phường Tô Hiệu"]
+        for i in range(4):
+            assert rows.nth(i).is_visible()
+            assert _inside_the_screen(rows.nth(i).bounding_box()), names[i]
+        # the party cell sits deeper in the tree than its ward
+        ward = rows.nth(2).locator("th a").bounding_box()
+        cell = rows.nth(3).locator("th a").bounding_box()
+        assert ward and cell and cell["x"] > ward["x"]
+        assert page.get_by_text("mỗi nhiệm vụ tính một lần").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    finally:
+        context.close()
+
+
+def test_a_units_home_answers_first_and_links_to_its_parent(new_page):
+    page = new_page(width=PHONE["width"], height=PHONE["height"])  # requests to other hosts fail the test
+    page.goto("units/chi-bo-to-5-to-hieu/")
+    sentence = page.locator(".answer__sentence").first
+    assert sentence.is_visible() and "22 việc" in sentence.inner_text() and "6 đã hoàn thành" in sentence.inner_text()
+    box = sentence.bounding_box()
+    assert box and box["y"] + box["height"] <= PHONE["height"] and _inside_the_screen(box)
+    parent = page.locator(".unit-line a", has_text="Phường Tô Hiệu")
+    assert parent.is_visible()
+    parent.click()
+    page.wait_for_url("**/units/phuong-to-hieu/")
+    assert "Tô Hiệu" in page.locator("h1").inner_text()
+    page.goto("units/xa-chieng-co/tasks/1/")
+    page.locator(".contributes-to a").first.click()
+    page.wait_for_url("**/tasks/50/")
+    assert page.get_by_text("Xã Chiềng Cọ").first.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_units_are_found_by_name_without_diacritics(new_page):
+    page = new_page(width=PHONE["width"], height=PHONE["height"])
+    page.goto("units/")
+    search = page.locator("#units-q")
+    assert search.is_visible() and _inside_the_screen(search.bounding_box())
+    search.fill("chieng co")
+    visible = [row.locator("th a").inner_text() for row in page.locator("tr.unit-row").all() if row.is_visible()]
+    assert visible == ["Xã Chiềng Cọ"]
+    search.fill("")
+    assert sum(row.is_visible() for row in page.locator("tr.unit-row").all()) == 4
