@@ -116,7 +116,10 @@ def search(page, query: str) -> list[str]:
 
 
 def task_links(links: list[str]) -> list[int]:
-    return [int(m.group(1)) for m in (re.search(r"/tasks/(\d+)/$", link) for link in links) if m]
+    """The root register's task numbers among the results (the units' task pages, under units/<id>/tasks/,
+    are found too since issue 15 and are left out here)."""
+    return [int(m.group(1)) for m in (re.search(r"/tasks/(\d+)/$", link) for link in links if "/units/" not in link)
+            if m]
 
 
 @pytest.mark.parametrize(("query", "tasks", "words"), [
