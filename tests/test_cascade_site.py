@@ -188,3 +188,12 @@ def test_units_charts_do_not_evict_the_roots_from_the_cache(tmp_path, source_dat
     again = build_site(SiteOptions(FIXTURE, tmp_path / "b", cache=cache, pdfs=False))
     assert again.ok and again.report and again.report.charts_drawn == 0
     assert sorted(p.name for p in (cache / "charts").glob("*.svg")) == root
+
+
+def test_a_unit_register_alone_builds_as_today(tmp_path, source_date_epoch):
+    out = tmp_path / "alone"
+    assert main(["build", "--register", str(REGISTERS / "cascade" / "registers" / "chi-bo-5.yaml"), "--out", str(out),
+                 "--no-pdf"]) == 0
+    assert not (out / "units").exists() and not (out / "data" / "all").exists()
+    assert len(rows(out / "data" / "tasks.csv")) == 3
+    assert "Đến ngày 31/05/2021, trong 3 việc" in text(out / "index.html")

@@ -117,7 +117,10 @@ def search(page, query: str) -> list[str]:
 
 
 def task_links(links: list[str]) -> list[int]:
-    return [int(m.group(1)) for m in (re.search(r"/tasks/(\d+)/$", link) for link in links) if m]
+    """The root register's task numbers among the results (the units' task pages, under units/<id>/tasks/,
+    are found too since issue 15 and are left out here)."""
+    return [int(m.group(1)) for m in (re.search(r"/tasks/(\d+)/$", link) for link in links if "/units/" not in link)
+            if m]
 
 
 @pytest.mark.parametrize(("query", "tasks", "words"), [
@@ -157,8 +160,8 @@ def test_search_snippets_keep_spaces_between_table_cells(page):
 def test_search_result_opens_the_task_with_the_words_marked(page):
     page.goto("/agencies/")
     search(page, "be tong")
-    page.keyboard.press("Enter")  # Enter opens the best result
-    page.wait_for_url(re.compile(r"/tasks/50/\?h=be\+tong$"))
+    page.keyboard.press("Enter")  # Enter opens the best result: the city's task 50 or, since issue 15, Chiềng Cọ's share
+    page.wait_for_url(re.compile(r"/(units/xa-chieng-co/)?tasks/\d+/\?h=be\+tong$"))
     marked = page.locator("article mark.search-hit").all_inner_texts()
     assert {fold(m) for m in marked} >= {"be", "tong"}, marked
     assert page.locator("article mark.search-hit").first.is_visible()

@@ -63,3 +63,11 @@ def test_units_are_found_by_name_without_diacritics(new_page):
     assert visible == ["Xã Chiềng Cọ"]
     search.fill("")
     assert sum(row.is_visible() for row in page.locator("tr.unit-row").all()) == 4
+
+
+def test_site_search_finds_a_units_tasks_without_diacritics(page):
+    from tests.e2e.test_browser import search
+
+    page.goto("/")
+    links = search(page, "ban hun")
+    assert any("/units/xa-chieng-co/tasks/" in link for link in links[:5]), links[:5]
