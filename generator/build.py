@@ -32,7 +32,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import yaml
 
@@ -45,6 +45,9 @@ from .progress import Progress
 from .render import data as data_files
 from .render import feed
 from .render import pages
+
+if TYPE_CHECKING:
+    from .report import UnitRegister
 
 MARKER = ".transparency-site"  # written into every site we build, so we only ever replace our own output
 T = TypeVar("T")
@@ -352,7 +355,7 @@ def _monthly_reports(site: pages.Site, docs: Path, options: BuildOptions, report
     from . import report as monthly
     from .render import report as report_pages
 
-    made = monthly.all_reports(site.register, site.figures.as_of, site.history)
+    made = monthly.all_reports(site.register, site.figures.as_of, site.history, _units_below(site))
     site.reports.extend(made)
     engine = report_pages.engine()
     pdfs: set[str] = set()
@@ -368,6 +371,18 @@ def _monthly_reports(site: pages.Site, docs: Path, options: BuildOptions, report
             if report_pages.write_pdf(html, docs / "reports" / f"{r.month.key}.pdf", cache):
                 pdfs.add(r.month.key)
     return pages.render(site, docs, report_pages.pages(made, pdfs))
+
+
+def _units_below(site: pages.Site) -> list[UnitRegister]:
+    """The registers of the units under this section, when its register asks its reports to list
+    their overdue tasks (``unit.attention_below``, as the needs-attention page)."""
+    from . import report as monthly
+
+    unit = site.register.meta.unit
+    if site.links is None or unit is None or not unit.attention_below:
+        return []
+    up = "../" * site.prefix.count("/")  # from this section to the site's root
+    return [monthly.UnitRegister(s.name, up + s.prefix, s.register) for s in site.links.below(site.prefix)]
 
 
 def _links(register: Register, figures: Figures, options: BuildOptions, units: Sequence[UnitBuild]) -> cascade.Links:

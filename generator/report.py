@@ -13,6 +13,7 @@ tasks: no section lists every task.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -166,9 +167,39 @@ class MonthlyReport:
     blocs: list[Row]
     agencies: list[Row]
     figures: Figures = field(repr=False)
+    below: list[OverdueBelow] = field(default_factory=list)  # the units' overdue tasks, when the register asks
 
     def change(self, part: str) -> int | None:
         return None if self.before is None else self.now.counts[part] - self.before.counts[part]
+
+
+@dataclass(frozen=True)
+class UnitRegister:
+    """A register of a unit below this one: its name, its section of the site, its tasks."""
+
+    name: str
+    path: str  # its section, from the section the report is in (e.g. ../../units/to-5/)
+    register: Register
+
+
+@dataclass(frozen=True)
+class OverdueBelow:
+    """A task of a unit below, overdue at the report's date (by that unit's own register)."""
+
+    unit: UnitRegister
+    task: Task
+    f: TaskFigures
+
+
+def overdue_below(units: list[UnitRegister], when: dt.date) -> list[OverdueBelow]:
+    """The units' overdue tasks as of ``when``, each by its own register's figures, longest overdue first."""
+    found = []
+    for unit in units:
+        if when < unit.register.meta.start:
+            continue
+        fig = derive(unit.register, when)
+        found += [OverdueBelow(unit, t, fig.tasks[t.id]) for t in unit.register.tasks if fig.tasks[t.id].overdue]
+    return sorted(found, key=lambda o: (-o.f.days_overdue, o.unit.path, o.task.id))
 
 
 def report_as_of(month: Month, as_of: dt.date) -> dt.date:
@@ -292,12 +323,18 @@ def agency_rows(register: Register, fig: Figures) -> list[Row]:
                                        register.agencies[r.id].name))
 
 
-def all_reports(register: Register, as_of: dt.date, history: Any = None) -> list[MonthlyReport]:
-    """One report per month begun, oldest first; each month's figures derived once."""
+def all_reports(register: Register, as_of: dt.date, history: Any = None,
+                below: list[UnitRegister] | None = None) -> list[MonthlyReport]:
+    """One report per month begun, oldest first; each month's figures derived once. With ``below``
+    (the registers of the units under this one), each report also lists their overdue tasks."""
     found: list[MonthlyReport] = []
     previous: Figures | None = None
     for month in months_begun(register, as_of):
-        figures = derive(register, report_as_of(month, as_of))
-        found.append(monthly_report(register, month, as_of, history, figures, previous))
+        when = report_as_of(month, as_of)
+        figures = derive(register, when)
+        made = monthly_report(register, month, as_of, history, figures, previous)
+        if below:
+            made = dataclasses.replace(made, below=overdue_below(below, when))
+        found.append(made)
         previous = figures
     return found

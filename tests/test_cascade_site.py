@@ -197,3 +197,28 @@ def test_a_unit_register_alone_builds_as_today(tmp_path, source_date_epoch):
     assert not (out / "units").exists() and not (out / "data" / "all").exists()
     assert len(rows(out / "data" / "tasks.csv")) == 3
     assert "Đến ngày 31/05/2021, trong 3 việc" in text(out / "index.html")
+
+
+def _below_in_report(site: Path, month: str) -> str | None:
+    source = (site / "reports" / month / "index.html").read_text(encoding="utf-8")
+    if "Quá hạn ở các đơn vị cấp dưới" not in source:
+        return None
+    start = source.index("Quá hạn ở các đơn vị cấp dưới")
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", source[start:source.index("</table>", start)])))
+
+
+def test_the_monthly_report_lists_the_units_overdue_tasks_as_of_its_month_when_switched_on(site):
+    # 31/05: xã A task 4 (due 30/04, 31 days) and chi bộ tổ 5 task 3 (due 01/05, 30 days); each by its own register
+    may = _below_in_report(site, "2021-05")
+    assert may is not None and "(2)" in may
+    assert "Xã A Nhiệm vụ 4. Sửa nhà văn hóa 30/04/2021 31" in may
+    assert "Chi bộ tổ 5 <b>phường B</b> Nhiệm vụ 3. Kết nạp đảng viên mới 01/05/2021 30" in may  # shown as text
+    assert "Sửa trụ sở" not in may  # the city's own overdue task is in its own section
+    # 30/04: xã A's task is due that very day, chi bộ's task 1 was done on 20/03: nothing overdue below
+    assert _below_in_report(site, "2021-04") is None
+    # the link reaches the unit's task page
+    source = (site / "reports" / "2021-05" / "index.html").read_text(encoding="utf-8")
+    assert (site / "reports" / "2021-05" / "../../units/xa-a/tasks/4/index.html").resolve().is_file()
+    assert 'href="../../units/xa-a/tasks/4/"' in source
+    # phường B does not switch it on: its reports have no such list
+    assert _below_in_report(site / "units" / "phuong-b", "2021-05") is None
