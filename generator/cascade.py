@@ -119,6 +119,7 @@ def check_set(cascade: Cascade) -> None:
             f.cross.append(_at(f.extras.unit_at.get("id"), "duplicate_unit", unit=unit.id, first=first[unit.id].path))
         else:
             first[unit.id] = f
+    broken = any(f.result is None or f.result.register is None for f in cascade.files)
     for f in cascade.units:
         unit = f.unit
         if unit is None or first.get(unit.id) is not f:
@@ -127,6 +128,8 @@ def check_set(cascade: Cascade) -> None:
             f.cross.append(_at(f.extras.unit_at.get(""), "unit_parent_missing", unit=unit.id))
             continue
         parent = first.get(unit.parent)
+        if parent is None and broken:
+            continue  # the parent may be the register that failed on its own: its errors are said first
         if parent is None:
             known = sorted(u for u in first if u != unit.id)
             f.cross.append(_at(f.extras.unit_at.get("parent"), "unknown_parent", value=unit.parent,

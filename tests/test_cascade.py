@@ -6,6 +6,7 @@ to compute by hand; ``registers/broken_cascade/*`` are the mistakes across files
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -190,3 +191,16 @@ def test_links_roll_up_by_hand():
     assert (totals.total, totals.done, totals.overdue) == (12, 2, 3)
     assert [(s.prefix, t.id) for s, t, _ in links.overdue_below("")] == [("units/xa-a/", 4), ("units/chi-bo-5/", 3)]
     assert [(s.prefix, t.id) for s, t, _ in links.overdue_below("units/phuong-b/")] == [("units/chi-bo-5/", 3)]
+
+
+def test_a_broken_register_does_not_make_its_units_orphans(tmp_path):
+    copy = tmp_path / "set"
+    shutil.copytree(REGISTERS / "cascade", copy)
+    ward = copy / "registers" / "phuong-b.yaml"
+    ward.write_text(ward.read_text(encoding="utf-8").replace("deadline: 2021-05-15", "deadline: 2021-05-32"),
+                    encoding="utf-8")
+    checked = cascade.check(cascade.discover(copy / "tasks.yaml"))
+    by_file = {Path(path).name: [p.code for p in problems if p.is_error]
+               for path, _, problems in cascade.problems_of(checked)}
+    assert by_file.get("phuong-b.yaml")  # the ward's own mistake is said, in its file
+    assert "unknown_parent" not in by_file.get("chi-bo-5.yaml", [])  # its party cell is not called an orphan
