@@ -9,7 +9,7 @@ except that the cache folder is given (``BuildOptions(cache=...)``): the command
 uses the project's ``.cache/``, which a benchmark must neither reuse nor fill.
 
 Registers over the loader's default limit (``generator.load.MAX_BYTES``, 5 MB) are read with a
-higher limit (the ``--max-mb`` of the commands, ``max_mb`` of ``cli.load_and_validate``), for this
+higher limit (the ``--max-mb`` of the commands, ``max_mb`` of ``checking.load_and_validate``), for this
 run only; the JSON says which limit was used (``max_mb``).
 """
 
@@ -49,7 +49,7 @@ def cmd_build(args: argparse.Namespace) -> dict:
     timings: dict[str, float] = {}
     begun = time.perf_counter()
     from generator import build as build_module
-    from generator import cli
+    from generator import checking
     from generator.derive import derive
     from generator.render import pages
 
@@ -66,7 +66,7 @@ def cmd_build(args: argparse.Namespace) -> dict:
 
     pages.render = measured_render  # only to record the size of the staged task pages
     begun = time.perf_counter()
-    result = cli.load_and_validate(str(args.register), None, limit)
+    result = checking.load_and_validate(str(args.register), None, limit)
     timings["load_validate"] = time.perf_counter() - begun
     if isinstance(result, int) or not result.ok:
         return {"exit": 1, "max_mb": limit}

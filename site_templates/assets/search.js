@@ -113,16 +113,16 @@
   /* Ranked from the index alone, with no page fragment fetched: Pagefind finds words by their
      beginnings ("co" finds "cọ", "cơ" and "công"); a query in quotes finds only whole words, next
      to each other. Tier 2: the words as a phrase; 1: every word whole; 0: the rest. Pagefind's
-     score orders each tier. Fragments (title, excerpt) are fetched only for the results shown. */
+     score orders each tier. Fragments (title, excerpt) are fetched only for the results shown.
+     The whole-word searches (one per word) run only once the phrase results are used up: most
+     first pages are phrase results, shown after two searches instead of four. */
   function search(pagefind, query) {
     query = query.replace(/"/g, " ");
-    var loose = variants(query), forms = wordForms(query);
+    var loose = variants(query), forms = wordForms(query), single = forms.length < 2;
     var asked = loose.map(function (q) { return pagefind.search(q); });
     var phrases = loose.map(function (q) { return pagefind.search("\"" + q + "\""); });
-    var whole = forms.map(function (list) {
-      return Promise.all(list.map(function (form) { return pagefind.search("\"" + form + "\""); }));
-    });
-    return Promise.all([Promise.all(asked), Promise.all(phrases), Promise.all(whole)]).then(function (got) {
+    function order(a, b) { return b.tier - a.tier || b.result.score - a.result.score; }
+    return Promise.all([Promise.all(asked), Promise.all(phrases)]).then(function (got) {
       var best = {};
       got[0].forEach(function (answer) {
         (answer && answer.results || []).forEach(function (r) {
@@ -131,17 +131,30 @@
       });
       var phrase = {};
       got[1].forEach(function (answer) { Object.assign(phrase, ids(answer)); });
-      var each = got[2].map(function (answers) {
-        var any = {};
-        answers.forEach(function (answer) { Object.assign(any, ids(answer)); });
-        return any;
+      var all = Object.keys(best).map(function (id) {
+        return {result: best[id], data: null, tier: phrase[id] ? (single ? 1 : 2) : 0};
       });
-      var ranked = Object.keys(best).map(function (id) {
-        var t = phrase[id] && forms.length > 1 ? 2 : each.every(function (any) { return any[id]; }) ? 1 : 0;
-        return {result: best[id], data: null, tier: t};
-      });
-      ranked.sort(function (a, b) { return b.tier - a.tier || b.result.score - a.result.score; });
-      return ranked;
+      var top = all.filter(function (e) { return e.tier > 0; }).sort(order);
+      var others = all.filter(function (e) { return e.tier === 0; }).sort(order);
+      var rest = null;
+      function tiers() {
+        /* The others: every word whole (tier 1) before words only begun (0). One word: done. */
+        if (!rest) {
+          rest = single ? Promise.resolve(others) : Promise.all(forms.map(function (list) {
+            return Promise.all(list.map(function (form) { return pagefind.search("\"" + form + "\""); }));
+          })).then(function (answers) {
+            var each = answers.map(function (list) {
+              var any = {};
+              list.forEach(function (answer) { Object.assign(any, ids(answer)); });
+              return any;
+            });
+            others.forEach(function (e) { e.tier = each.every(function (any) { return any[e.result.id]; }) ? 1 : 0; });
+            return others.sort(order);
+          });
+        }
+        return rest;
+      }
+      return {top: top, count: all.length, rest: tiers};
     });
   }
 
@@ -172,7 +185,7 @@
     if (header) header.appendChild(box);
     box.hidden = false;
     var bundle = new URL(box.getAttribute("data-bundle"), window.location.href);
-    var loading = null, asked = 0, ranked = [], shown = 0, query = "";
+    var loading = null, asked = 0, ranked = [], found = null, shown = 0, query = "";
 
     function load() {
       if (!loading) {
@@ -207,14 +220,24 @@
     }
 
     function showMore() {
-      var batch = ranked.slice(shown, shown + PAGE), ticket = asked;
-      return Promise.all(batch.map(function (e) {
-        return e.data ? e : e.result.data().then(function (d) { e.data = d; return e; });
-      })).then(function (entries) {
+      var ticket = asked, want = shown + PAGE;
+      var ready = ranked.length >= want || !found || found.done ? Promise.resolve() :
+        found.rest().then(function (others) {
+          if (ticket !== asked || found.done) return;
+          ranked = ranked.concat(others);
+          found.done = true;
+        });
+      return ready.then(function () {
         if (ticket !== asked) return;
-        entries.forEach(function (e) { list.appendChild(item(e)); });
-        shown += entries.length;
-        more.hidden = shown >= ranked.length;
+        var batch = ranked.slice(shown, want);
+        return Promise.all(batch.map(function (e) {
+          return e.data ? e : e.result.data().then(function (d) { e.data = d; return e; });
+        })).then(function (entries) {
+          if (ticket !== asked) return;
+          entries.forEach(function (e) { list.appendChild(item(e)); });
+          shown += entries.length;
+          more.hidden = shown >= found.count;
+        });
       });
     }
 
@@ -228,13 +251,14 @@
         return;
       }
       if (window.location.protocol === "file:") { say("offline"); return; }
-      load().then(function (pagefind) { return search(pagefind, query); }).then(function (found) {
+      load().then(function (pagefind) { return search(pagefind, query); }).then(function (answer) {
         if (ticket !== asked) return;
-        ranked = found;
+        found = answer;
+        ranked = answer.top.slice();
         shown = 0;
         list.textContent = "";
-        if (!found.length) { say("none"); more.hidden = true; return; }
-        return showMore().then(function () { if (ticket === asked) say("results", found.length); });
+        if (!answer.count) { say("none"); more.hidden = true; return; }
+        return showMore().then(function () { if (ticket === asked) say("results", answer.count); });
       }).catch(function () { if (ticket === asked) say("error"); });
     }
 
