@@ -8,7 +8,8 @@
    - Ranking: a page with the words as a phrase comes first, then pages with every word whole,
      then pages that only have words starting so ("Chiềng Cọ" before "Chiềng Cơi"); Pagefind's
      score orders each tier. All from the index (Pagefind's exact "…" searches, no extra
-     download); a result's fragment (title, excerpt) is fetched only when it is shown.
+     download); a result's fragment (title, excerpt) is fetched only when it is shown, and among
+     the results shown together those whose title has the words come first.
    - Keyboard: ↓/↑ move through the results, Enter opens the first one. Results are links.
    - The page a result opens marks the words searched for (?h=…), accents folded. */
 (function () {
@@ -158,6 +159,19 @@
     });
   }
 
+  /* Within the results shown together, a page whose title has the words as written (accents
+     folded, in order) comes first: the task named so before the pages that only mention it.
+     The titles come with the fragments fetched for showing, so this costs no download. */
+  function titledFirst(entries, query) {
+    var wanted = words(query).join(" ");
+    function titled(e) {
+      return (" " + words(e.data && e.data.meta && e.data.meta.title || "").join(" ") + " ").indexOf(" " + wanted + " ") !== -1;
+    }
+    return entries.map(function (e, i) { return {e: e, i: i, t: titled(e) ? 0 : 1}; })
+      .sort(function (a, b) { return a.t - b.t || a.i - b.i; })
+      .map(function (x) { return x.e; });
+  }
+
   /* 3. The box. */
   function excerpt(html) {
     /* Pagefind's excerpt is text with <mark>s: keep exactly that, as nodes, nothing else. */
@@ -234,6 +248,7 @@
           return e.data ? e : e.result.data().then(function (d) { e.data = d; return e; });
         })).then(function (entries) {
           if (ticket !== asked) return;
+          entries = titledFirst(entries, query);
           entries.forEach(function (e) { list.appendChild(item(e)); });
           shown += entries.length;
           more.hidden = shown >= found.count;
