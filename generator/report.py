@@ -142,8 +142,9 @@ class Row:
     id: str
     tally: Tally
     late_reporting: int
-    score: float | None = None
+    score: float | None = None  # None unless ranked: an agency with fewer than min_due tasks due has none shown
     grade: str | None = None
+    ranked: bool = False
 
 
 @dataclass(frozen=True)
@@ -316,8 +317,11 @@ def bloc_rows(register: Register, fig: Figures) -> list[Row]:
 def agency_rows(register: Register, fig: Figures) -> list[Row]:
     """Lead agencies (those that lead a task), by bloc then best score first."""
     late = late_by_agency(register, fig)
-    rows = [Row(a.id, fig.by_agency[a.id].lead, len(late[a.id]), fig.by_agency[a.id].score, fig.by_agency[a.id].grade)
-            for a in register.agencies.values() if fig.by_agency[a.id].lead.total]
+    rows = []
+    for a in register.agencies.values():
+        f = fig.by_agency[a.id]
+        if f.lead.total:  # a score on one or two tasks due is not shown: the scoreboard's rule (min_due)
+            rows.append(Row(a.id, f.lead, len(late[a.id]), f.score if f.ranked else None, f.grade, f.ranked))
     blocs = list(register.blocs)
     return sorted(rows, key=lambda r: (blocs.index(register.agencies[r.id].bloc), r.score is None, -(r.score or 0),
                                        register.agencies[r.id].name))

@@ -16,6 +16,7 @@ The register below, as of 31/05/2021 (May's report; April's end is 30/04/2021):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import shutil
@@ -156,11 +157,19 @@ def test_units_late_in_reporting_and_due_next_month(may):
 
 
 def test_table_per_bloc_and_per_agency(may):
-    _, r = may
+    reg, r = may
     assert [(row.id, row.tally.total, row.tally.done, row.tally.overdue, row.late_reporting) for row in r.blocs] == [
         ("ubnd", 8, 3, 1, 0), ("xa-phuong", 2, 0, 0, 2)]
-    # phong-qldt: 1 late (task 1), 7 early; due: 1 and 7 -> 50. ban-qlda: 8 on time; 2 overdue; 4, 10 not due -> 50.
-    assert [(row.id, row.score, row.late_reporting) for row in r.agencies] == [
+    # Two tasks due each, under min_due (3): no score is shown for so few, as on the scoreboard (by name)
+    assert [(row.id, row.score, row.ranked, row.late_reporting) for row in r.agencies] == [
+        ("ban-qlda", None, False, 0), ("phong-qldt", None, False, 0), ("chieng-co", None, False, 2)]
+    document = report_pages.document(reg, r, "vi", None)
+    assert document.count("Chưa đủ 3 việc đến hạn") == 2  # phong-qldt and ban-qlda; chieng-co has none due
+    # With min_due 2 they are scored. phong-qldt: 1 late (task 1), 7 early; due: 1 and 7. ban-qlda: 8 on time;
+    # 2 overdue; 4, 10 not due -> 50.
+    lower = dataclasses.replace(reg, meta=dataclasses.replace(reg.meta, min_due=2))
+    scored = monthly_report(lower, Month(2021, 5), D(2021, 5, 31))
+    assert [(row.id, row.score, row.late_reporting) for row in scored.agencies] == [
         ("phong-qldt", 75.0, 0), ("ban-qlda", 50.0, 0), ("chieng-co", None, 2)]  # a late finish earns half: (1 + ½) ÷ 2
 
 
