@@ -367,7 +367,7 @@ def _monthly_reports(site: pages.Site, docs: Path, options: BuildOptions, report
     else:
         cache = (options.cache or options.project / ".cache") / "reports"
         for r in made:
-            html = report_pages.document(site.register, r, site.lang, site.site_url)
+            html = report_pages.document(site.register, r, site.lang, site.site_url, site.templates)
             if report_pages.write_pdf(html, docs / "reports" / f"{r.month.key}.pdf", cache):
                 pdfs.add(r.month.key)
     return pages.render(site, docs, report_pages.pages(made, pdfs))

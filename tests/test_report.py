@@ -319,3 +319,12 @@ def test_a_monthly_report_of_1000_tasks_builds(tmp_path):
     r = monthly_report(result.register, month, result.as_of.date)
     # the length follows what changed and what is overdue, not the number of tasks
     assert pages <= 6 + (len(r.concerns) + len(r.finished) + r.late_total + len(r.due_next)) // 3
+
+
+def test_a_bodys_own_report_template_wins_in_the_pdf_document(may, tmp_path):
+    reg, r = may
+    (tmp_path / "report-document.html.j2").write_text("<p>Mẫu báo cáo riêng của xã: {{ title }}</p>\n",
+                                                      encoding="utf-8")
+    own = report_pages.document(reg, r, "vi", None, (tmp_path,))
+    assert own.startswith("<p>Mẫu báo cáo riêng của xã: ") and "2021" in own  # the body's template, the report's title
+    assert "Mẫu báo cáo riêng" not in report_pages.document(reg, r, "vi", None)  # the package's by default

@@ -48,9 +48,11 @@ def pages(reports: list[MonthlyReport], pdfs: set[str]) -> list[Page]:
     return found
 
 
-def document(register: Register, report: MonthlyReport, lang: str, base: str | None) -> str:
-    """The report as one standalone HTML document, styles and font included, for the PDF engine."""
-    template = environment(lang).get_template("report-document.html.j2")
+def document(register: Register, report: MonthlyReport, lang: str, base: str | None,
+             templates: tuple[Path, ...] = ()) -> str:
+    """The report as one standalone HTML document, styles and font included, for the PDF engine.
+    ``templates``: a body's template folders, before the package's (as for the site's pages)."""
+    template = environment(lang, templates).get_template("report-document.html.j2")
     return template.render(reg=register, r=report, lang=lang, base=base, title=title(register, report, lang), **CONTEXT,
                            css=PRINT_CSS.read_text(encoding="utf-8") + REPORT_CSS.read_text(encoding="utf-8"),
                            fonts=font_faces())
