@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from .build import Summary
+    from .diff import Change
     from .problems import Problem
 
 
@@ -218,7 +219,6 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
     from . import diff, gitrepo
     from .load import load_bytes
-    from .render.pages import environment
 
     if args.since and args.old and args.new == "tasks.yaml":  # diff --since REV FILE: the one file is the new one
         args.old, args.new = None, args.old
@@ -245,22 +245,28 @@ def cmd_diff(args: argparse.Namespace) -> int:
         return old if isinstance(old, int) else new  # type: ignore[return-value]
     lang = new.language
     assert old.register is not None and new.register is not None  # valid_register returned valid results
-    changes = diff.diff(old.register, new.register)
-    if args.markdown:
-        say(environment(lang).get_template("diff.md.j2").render(changes=changes), multiline=True, end="")
-    else:
-        for change in changes or []:
-            say(("⚠ " if change.prominent else "- ") + diff.describe(change, lang))
-        if not changes:
-            print(i18n.t("change.none", lang))
+    _say_changes(diff.diff(old.register, new.register), lang, args.markdown)
     return EXIT_OK
+
+
+def _say_changes(changes: list[Change], lang: str, markdown: bool) -> None:
+    """The changes between two registers: Markdown for a PR comment, else a line each."""
+    from . import diff
+    from .render.pages import environment
+
+    if markdown:
+        say(environment(lang).get_template("diff.md.j2").render(changes=changes), multiline=True, end="")
+        return
+    for change in changes:
+        say(("⚠ " if change.prominent else "- ") + diff.describe(change, lang))
+    if not changes:
+        print(i18n.t("change.none", lang))
 
 
 def diff_registers(paths: "list[Path]", since: str, markdown: bool) -> int:
     """``diff --since`` over a root register and its units' registers: the changes of each, named."""
     from . import diff, gitrepo
     from .load import load_bytes
-    from .render.pages import environment
 
     code = EXIT_OK
     for path in paths:
@@ -283,14 +289,7 @@ def diff_registers(paths: "list[Path]", since: str, markdown: bool) -> int:
         if old is None or old.register is None:
             say(i18n.t("cli.diff_new_register", lang, total=len(new.register.tasks)))
             continue
-        changes = diff.diff(old.register, new.register)
-        if markdown:
-            say(environment(lang).get_template("diff.md.j2").render(changes=changes), multiline=True, end="")
-        else:
-            for change in changes or []:
-                say(("⚠ " if change.prominent else "- ") + diff.describe(change, lang))
-            if not changes:
-                print(i18n.t("change.none", lang))
+        _say_changes(diff.diff(old.register, new.register), lang, markdown)
     return code
 
 
