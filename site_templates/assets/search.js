@@ -204,7 +204,9 @@
     function load() {
       if (!loading) {
         loading = import(new URL("pagefind.js", bundle).href).then(function (pagefind) {
+          /* init() fetches the index's entry and the search engine now, while the reader starts typing */
           return Promise.resolve(pagefind.options({baseUrl: new URL("../", bundle).pathname, excerptLength: 22}))
+            .then(function () { return pagefind.init ? pagefind.init() : null; })
             .then(function () { return pagefind; });
         });
         loading.catch(function () { loading = null; });
