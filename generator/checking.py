@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import re
 import sys
+from pathlib import Path
 
 from . import i18n
 from .load import load_file
@@ -52,6 +53,18 @@ def load_and_validate(path: str, as_of: dt.date | None, max_mb: float = 5) -> Re
     if os.environ.get("GITHUB_ACTIONS") == "true":
         print_annotations(result.problems, path, result.language)
     return result
+
+
+def register_at(path: Path, revision: str) -> tuple[Result | None, str]:
+    """The register at ``path`` as it was at a git ``revision``, validated (for ``diff --since``);
+    None and why (in words) when git has no such file there."""
+    from . import gitrepo
+    from .load import load_bytes
+
+    shown, why = gitrepo.show(path, revision)
+    if shown is None:
+        return None, why
+    return validate(load_bytes(shown, f"{revision}:{path}"), None), ""
 
 
 def valid_register(path: str, as_of: dt.date | None, max_mb: float = 5) -> Result | int:

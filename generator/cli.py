@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 from . import i18n
 from .schema import Ctx, Date
 from .load import Scalar
-from .checking import EXIT_INVALID, EXIT_OK, EXIT_USAGE, print_annotations, print_problems, say, valid_register
-from .validate import Result, validate
+from .checking import (EXIT_INVALID, EXIT_OK, EXIT_USAGE, print_annotations, print_problems, register_at, say,
+                       valid_register)
+from .validate import Result
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -217,8 +218,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from . import diff, gitrepo
-    from .load import load_bytes
+    from . import diff
 
     if args.since and args.old and args.new == "tasks.yaml":  # diff --since REV FILE: the one file is the new one
         args.old, args.new = None, args.old
@@ -231,11 +231,10 @@ def cmd_diff(args: argparse.Namespace) -> int:
         paths = cascade.discover(Path(args.new))
         if len(paths) > 1:  # every register of the set, each under its name (issue 15)
             return diff_registers(paths, args.since, args.markdown)
-        shown, why = gitrepo.show(Path(args.new), args.since)
-        if shown is None:
+        checked, why = register_at(Path(args.new), args.since)
+        if checked is None:
             say(why, err=True, multiline=True)
             return EXIT_USAGE
-        checked = validate(load_bytes(shown, f"{args.since}:{args.new}"), None)
         print_problems(checked.problems, f"{args.since}:{args.new}", checked.language)
         old: Result | int = checked if checked.ok else EXIT_INVALID
     else:
@@ -265,8 +264,7 @@ def _say_changes(changes: list[Change], lang: str, markdown: bool) -> None:
 
 def diff_registers(paths: "list[Path]", since: str, markdown: bool) -> int:
     """``diff --since`` over a root register and its units' registers: the changes of each, named."""
-    from . import diff, gitrepo
-    from .load import load_bytes
+    from . import diff
 
     code = EXIT_OK
     for path in paths:
@@ -278,8 +276,7 @@ def diff_registers(paths: "list[Path]", since: str, markdown: bool) -> int:
         lang = new.language
         unit = new.register.meta.unit
         name = f"{unit.name} ({path})" if unit else str(path)
-        shown, _ = gitrepo.show(path, since)
-        old = validate(load_bytes(shown, f"{since}:{path}"), None) if shown is not None else None
+        old, _ = register_at(path, since)  # None: the file is new since then
         if old is not None and not old.ok:
             print_problems(old.problems, f"{since}:{path}", old.language)
             code = EXIT_INVALID
