@@ -19,7 +19,7 @@ import pytest
 
 from generator.cli import main
 from tests.conftest import REGISTERS
-from tests.test_integrity import _parse, _target
+from tests.test_integrity import broken_links
 
 FIXTURE = REGISTERS / "cascade" / "tasks.yaml"
 
@@ -118,20 +118,7 @@ def test_combined_data_has_every_task_once_with_its_register(site):
 
 
 def test_no_broken_internal_link_or_anchor_across_sections(site):
-    parsed = {p: _parse(p) for p in site.rglob("*.html")}
-    broken = []
-    for page, parser in parsed.items():
-        for link in parser.links:
-            if re.match(r"^[a-z]+:|^//", link):
-                continue
-            target, fragment = _target(site, page, link)
-            if not target.exists():
-                broken.append(f"{page.relative_to(site)} → {link}")
-            elif fragment and target.suffix == ".html":
-                ids = parsed[target].ids if target in parsed else _parse(target).ids
-                if fragment not in ids:
-                    broken.append(f"{page.relative_to(site)} → {link} (anchor)")
-    assert broken == []
+    assert broken_links(site) == []
 
 
 def test_one_bad_unit_register_fails_the_build_and_the_previous_site_stays(site, tmp_path, capsys):

@@ -85,21 +85,26 @@ def _target(site: Path, page: Path, link: str) -> tuple[Path, str]:
     return path, fragment
 
 
-def test_no_broken_internal_link_or_anchor(example):
-    parsed = {p: _parse(p) for p in example.rglob("*.html")}
+def broken_links(site: Path) -> list[str]:
+    """Every link of the site's pages to a file or an anchor of the site that is not there."""
+    parsed = {p: _parse(p) for p in site.rglob("*.html")}
     broken = []
     for page, parser in parsed.items():
         for link in parser.links:
             if urlparse(link).scheme or link.startswith("//"):
                 continue
-            target, fragment = _target(example, page, link)
+            target, fragment = _target(site, page, link)
             if not target.exists():
-                broken.append(f"{page.relative_to(example)} → {link}")
+                broken.append(f"{page.relative_to(site)} → {link}")
             elif fragment and target.suffix == ".html":
                 ids = parsed[target].ids if target in parsed else _parse(target).ids
                 if unquote(fragment) not in ids:
-                    broken.append(f"{page.relative_to(example)} → {link} (anchor)")
-    assert broken == []
+                    broken.append(f"{page.relative_to(site)} → {link} (anchor)")
+    return broken
+
+
+def test_no_broken_internal_link_or_anchor(example):
+    assert broken_links(example) == []
 
 
 FETCHING = re.compile(r"""(?:src|srcset|data)\s*=\s*["']?\s*(?:https?:)?//|<link[^>]+rel=["'][^"']*(?:stylesheet|preload|preconnect|icon|manifest|prefetch|dns-prefetch)[^>]*href=["']\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//|@import\s+["']?(?:https?:)?//""", re.I)
