@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, TypeVar
 import yaml
 
 from . import address as site_address
-from . import cascade, history, i18n, incremental, palette, resources, search_index
+from . import cascade, history, i18n, incremental, palette, resources, reuse, search_index
 from .derive import Figures, derive
 from .model import Register, Unit
 from .problems import Problem
@@ -132,7 +132,9 @@ def build_site(options: SiteOptions) -> Summary:
     hook("load")
     paths = cascade.discover(options.register)
     hook("validate")
-    checked = cascade.check(paths, options.as_of, int(options.max_mb * 1024 * 1024))
+    project = options.project or resources.project_dir()
+    cache = options.cache or resources.cache_dir(project)
+    checked = cascade.check(paths, options.as_of, int(options.max_mb * 1024 * 1024), cache / "validated")
     root = checked.root
     if root.result is None:
         return Summary("unreadable", error=root.error)
@@ -145,7 +147,6 @@ def build_site(options: SiteOptions) -> Summary:
     figures = derive(result.register, result.as_of.date)
     units = [UnitBuild(f, derive(f.result.register, f.result.as_of.date))
              for f in checked.units if f.result and f.result.register and f.result.as_of]
-    project = options.project or resources.project_dir()
     try:
         report = build(result.register, figures,
                        BuildOptions(options.register, options.out, project, options.cache,
@@ -170,6 +171,7 @@ class BuildReport:
     pages_rebuilt: int = 0  # pages the site builder turned into HTML (all of them unless incremental)
     charts_drawn: int = 0
     charts_reused: int = 0
+    sections_reused: int = 0  # unit sections taken from the cache, their inputs unchanged (issue 15)
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)  # said once after the build (e.g. PDFs skipped)
@@ -180,7 +182,7 @@ class BuildReport:
 # copy itself into itself, or overwrite what it is made from) nor over a folder that holds one.
 SOURCE_FOLDERS = ("content", "generator", "site_templates", "schema", "tests", "tools", "benchmarks", ".git",
                   ".github")
-CACHE_FOLDERS = ("site-builder", "charts", "history")  # the preview may live in the cache, not in these
+CACHE_FOLDERS = ("site-builder", "charts", "history", "sections", "validated")  # the preview may live in the cache, not in these
 
 
 def check_out_dir(out: Path, project: Path, cache: Path | None = None) -> None:
@@ -242,8 +244,8 @@ def build(register: Register, figures: Figures, options: BuildOptions,
         stage("data", data_files.write, register, figures, options.register_path, docs / "data", address.url)
         stage("feed", feed.write, site, found, docs / "feed.xml", address.url)
         if links is not None:
-            sections: list[tuple[pages.Site, history.History | None]] = [(site, found)]
-            generated += stage("units", _unit_sections, site, links, docs, options, sections)
+            sections: list[tuple[pages.Site, list[feed.Entry]]] = [(site, feed.entries(site, found))]
+            generated += stage("units", _unit_sections, site, links, docs, options, sections, report)
             stage("feed_all", feed.write_combined, sections, docs / "units" / "feed.xml", address.url)
             stage("data_all", data_files.write_combined, links, docs / "data" / "all", address.url)
         _check_hand_written(hand_written, generated, docs)
@@ -391,11 +393,14 @@ def _links(register: Register, figures: Figures, options: BuildOptions, units: S
 
 
 def _unit_sections(root: pages.Site, links: cascade.Links, docs: Path, options: BuildOptions,
-                   sections: list[tuple[pages.Site, history.History | None]]) -> list[Path]:
+                   sections: list[tuple[pages.Site, list[feed.Entry]]], report: BuildReport) -> list[Path]:
     """Every unit's section under ``units/<id>/``: the same pages, list data, open data, charts, monthly
-    reports and feed as the root's, from the same renderers with the section as their root."""
+    reports and feed as the root's, from the same renderers with the section as their root. A section
+    whose inputs are those of the last build is taken from the cache instead (``reuse.Sections``)."""
     written: list[Path] = []
-    made: list[tuple[cascade.SiteUnit, pages.Site, history.History]] = []
+    store = reuse.Sections(options.cache_dir / "sections")
+    keys = _SectionKeys(root, links, options)
+    made: list[tuple[cascade.SiteUnit, pages.Site, history.History, str]] = []
     for section in links.sections[1:]:
         reg, prefix = section.register, section.prefix
         path, unit = Path(section.path), section.unit.id if section.unit else ""
@@ -405,9 +410,18 @@ def _unit_sections(root: pages.Site, links: cascade.Links, docs: Path, options: 
         unit_options = BuildOptions(path, options.out, options.project, options.cache, pdfs=False)
         site = pages.Site(reg, section.figures, reg.meta.language, edit_base=_edit_base(reg, unit_options, root.register),
                           history=found, site_url=url, templates=root.templates, prefix=prefix, links=links)
-        made.append((section, site, found))
-    _unit_charts([site for _, site, _ in made], docs, options)
-    for section, site, found in made:
+        key = keys.of(section, found)
+        reused = store.restore(unit, key, docs / prefix)
+        if reused is None:
+            made.append((section, site, found, key))
+            sections.append((site, []))  # its feed's entries once its reports are made, below
+        else:
+            files, entries = reused
+            written += files
+            report.sections_reused += 1
+            sections.append((site, entries if isinstance(entries, list) else []))
+    _unit_charts([site for _, site, _, _ in made], docs, options)
+    for section, site, found, key in made:
         reg, prefix = section.register, section.prefix
         where, path = docs / prefix, Path(section.path)
         unit_options = BuildOptions(path, options.out, options.project, options.cache, pdfs=False)
@@ -416,8 +430,37 @@ def _unit_sections(root: pages.Site, links: cascade.Links, docs: Path, options: 
         pages.write_list_data(site, where)
         data_files.write(reg, section.figures, path, where / "data", site.site_url)
         feed.write(site, found, where / "feed.xml", site.site_url)
-        sections.append((site, found))
+        entries = feed.entries(site, found)
+        sections[[s for s, _ in sections].index(site)] = (site, entries)
+        store.save(section.unit.id if section.unit else "", key, where, entries)
+    store.prune()
     return written
+
+
+class _SectionKeys:
+    """What a unit section's files are made from, as a key (``reuse.Sections``): its register and every
+    register its pages show (the parent's, for the tasks it contributes to and the agency it is; those
+    below it, for contributions, roll-ups and their overdue tasks), the dates they are as of, its
+    history, where it sits in the tree, and the site's settings and templates."""
+
+    def __init__(self, root: pages.Site, links: cascade.Links, options: BuildOptions) -> None:
+        self.links = links
+        self.by_id = {s.unit.id: s for s in links.sections if s.unit}
+        self.files: dict[str, str] = {}
+        root_meta = root.register.meta
+        self.site = (root.site_url, root_meta.repo_url, root_meta.edit_uri, str(options.project.resolve()),
+                     reuse.folders_digest(root.templates))
+
+    def _file(self, section: cascade.SiteUnit) -> tuple[str, str, str, int]:
+        if section.path not in self.files:
+            self.files[section.path] = reuse.file_digest(Path(section.path))
+        return section.path, self.files[section.path], section.figures.as_of.isoformat(), section.depth
+
+    def of(self, section: cascade.SiteUnit, found: history.History) -> str:
+        parent = self.by_id.get(section.unit.parent) if section.unit and section.unit.parent else None
+        related = [self._file(s) for s in [section, *([parent] if parent else []), *self.links.below(section.prefix)]]
+        commits = [(r.commit.sha, r.commit.date.isoformat(), r.commit.subject, r.commit.blob) for r in found.revisions]
+        return reuse.digest("section", section.prefix, self.site, related, found.available, found.reason, commits)
 
 
 def _unit_charts(sites: list[pages.Site], docs: Path, options: BuildOptions) -> None:
