@@ -20,7 +20,9 @@ Markdown changed; the result is copied into staging and swapped in as above.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import gc
 import hashlib
 import html
 import logging
@@ -115,7 +117,6 @@ class Summary:
     problems: list[Problem] = field(default_factory=list)
     report: BuildReport | None = None
     error: str = ""
-    figures: Figures | None = None
     files: list[tuple[str, str, list[Problem]]] = field(default_factory=list)  # (path, language, problems) per register
 
     @property
@@ -144,17 +145,19 @@ def build_site(options: SiteOptions) -> Summary:
     if not checked.ok or result.register is None or result.as_of is None:
         return Summary("invalid", lang, root.problems, files=files)
     hook("derive")
-    figures = derive(result.register, result.as_of.date)
-    units = [UnitBuild(f, derive(f.result.register, f.result.as_of.date))
-             for f in checked.units if f.result and f.result.register and f.result.as_of]
+    sources = Sources(result.register, derive(result.register, result.as_of.date),
+                      [UnitBuild(f, derive(f.result.register, f.result.as_of.date))
+                       for f in checked.units if f.result and f.result.register and f.result.as_of])
+    build_options = BuildOptions(options.register, options.out, project, options.cache, progress=options.progress,
+                                 on_stage=options.on_stage, site_url=options.site_url, pdfs=options.pdfs,
+                                 root_unit=root.unit)
+    problems = root.problems
+    del checked, root, result  # the build lets go of the registers once its pages are staged (Sources.release)
     try:
-        report = build(result.register, figures,
-                       BuildOptions(options.register, options.out, project, options.cache,
-                                    progress=options.progress, on_stage=options.on_stage, site_url=options.site_url,
-                                    pdfs=options.pdfs, root_unit=root.unit), units)
+        report = build_from(sources, build_options)
     except BuildError as exc:
-        return Summary("failed", lang, root.problems, error=exc.message(lang), files=files)
-    return Summary("built", lang, root.problems, report, figures=figures, files=files)
+        return Summary("failed", lang, problems, error=exc.message(lang), files=files)
+    return Summary("built", lang, problems, report, files=files)
 
 
 @dataclass
@@ -219,39 +222,42 @@ def _is_our_site(out: Path) -> bool:
 
 def build(register: Register, figures: Figures, options: BuildOptions,
           units: Sequence[UnitBuild] = ()) -> BuildReport:
+    return build_from(Sources(register, figures, list(units)), options)
+
+
+@dataclass
+class Sources:
+    """What a site is made from: the root register, its figures, the unit registers. The build lets go
+    of them (``release``) once every page is staged: the site builder then holds every page in memory,
+    and the two together were the build's peak (a province: 163 registers beside 17,000 pages)."""
+
+    register: Register
+    figures: Figures | None
+    units: list[UnitBuild]
+
+    def release(self) -> None:
+        """Keep what the site builder needs (the register's settings and lists, not its tasks)."""
+        self.register = dataclasses.replace(self.register, tasks=())
+        self.figures, self.units = None, []
+        gc.collect()
+
+
+def build_from(sources: Sources, options: BuildOptions) -> BuildReport:
     report = BuildReport()
     started = time.perf_counter()
     options.out = options.out.resolve()
     check_out_dir(options.out, options.project, options.cache_dir)
-    report.address = address = _address(register, options)
+    report.address = address = _address(sources.register, options)
     options.out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{options.out.name}-build-", dir=options.out.parent))
     try:
         docs = staging / "docs"
-        lang = register.meta.language
         stage = _Stages(report, options.progress, options.on_stage)
-        hand_written = stage("copy", _copy_sources, options.project, docs)
-        cache = options.cache_dir
-        found = stage("history", history.load_history, options.register_path, cache / "history", register)
-        links = _links(register, figures, options, units) if units else None
-        site = pages.Site(register, figures, lang, edit_base=_edit_base(register, options), history=found,
-                          site_url=address.url, templates=tuple(resources.template_dirs(options.project)[:-1]),
-                          links=links)
-        stage("charts", _charts, site, docs, options, report)
-        generated = stage("reports", _monthly_reports, site, docs, options, report)
-        generated += stage("pages", pages.render, site, docs)
-        stage("list", pages.write_list_data, site, docs)
-        stage("data", data_files.write, register, figures, options.register_path, docs / "data", address.url)
-        stage("feed", feed.write, site, found, docs / "feed.xml", address.url)
-        if links is not None:
-            sections: list[tuple[pages.Site, list[feed.Entry]]] = [(site, feed.entries(site, found))]
-            generated += stage("units", _unit_sections, site, links, docs, options, sections, report)
-            stage("feed_all", feed.write_combined, sections, docs / "units" / "feed.xml", address.url)
-            stage("data_all", data_files.write_combined, links, docs / "data" / "all", address.url)
-        _check_hand_written(hand_written, generated, docs)
-        with incremental.workspace(cache / "site-builder", staging) as ws:
-            staged = stage("mkdocs", _site_builder, ws, staging, docs, register, options, address.url,
-                           links is not None)
+        with_units = _stage_pages(sources, options, docs, stage, report)
+        sources.release()
+        with incremental.workspace(options.cache_dir / "site-builder", staging) as ws:
+            staged = stage("mkdocs", _site_builder, ws, staging, docs, sources.register, options, address.url,
+                           with_units)
             report.pages = sum(1 for name in staged if name.endswith(".md"))
             report.pages_rebuilt = len(ws.rebuilt)
         stage("search", _search_index, staging / "site")
@@ -263,6 +269,33 @@ def build(register: Register, figures: Figures, options: BuildOptions,
         shutil.rmtree(staging, ignore_errors=True)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _stage_pages(sources: Sources, options: BuildOptions, docs: Path, stage: _Stages, report: BuildReport) -> bool:
+    """Every page, picture and data file of the site into ``docs`` (the root's, then each unit's section);
+    whether the site has units. Nothing made here outlives it but the files."""
+    register, figures, units = sources.register, sources.figures, sources.units
+    assert figures is not None, "the sources were released"
+    url = report.address.url
+    hand_written = stage("copy", _copy_sources, options.project, docs)
+    found = stage("history", history.load_history, options.register_path, options.cache_dir / "history", register)
+    links = _links(register, figures, options, units) if units else None
+    site = pages.Site(register, figures, register.meta.language, edit_base=_edit_base(register, options),
+                      history=found, site_url=url, templates=tuple(resources.template_dirs(options.project)[:-1]),
+                      links=links)
+    stage("charts", _charts, site, docs, options, report)
+    generated = stage("reports", _monthly_reports, site, docs, options, report)
+    generated += stage("pages", pages.render, site, docs)
+    stage("list", pages.write_list_data, site, docs)
+    stage("data", data_files.write, register, figures, options.register_path, docs / "data", url)
+    stage("feed", feed.write, site, found, docs / "feed.xml", url)
+    if links is not None:
+        sections: list[tuple[pages.Site, list[feed.Entry]]] = [(site, feed.entries(site, found))]
+        generated += stage("units", _unit_sections, site, links, docs, options, sections, report)
+        stage("feed_all", feed.write_combined, sections, docs / "units" / "feed.xml", url)
+        stage("data_all", data_files.write_combined, links, docs / "data" / "all", url)
+    _check_hand_written(hand_written, generated, docs)
+    return links is not None
 
 
 class _Stages:
