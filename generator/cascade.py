@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .derive import Figures, Tally, TaskFigures
 from . import reuse
+from .asof import DEFAULT_TIMEZONE, Source, today
 from .load import MAX_BYTES, load_bytes, load_file
 from .model import Agency, Register, Task
 from .problems import Problem, has_errors, problem
@@ -105,16 +106,24 @@ def _checked(path: Path, as_of: dt.date | None, max_bytes: int, store: reuse.Val
         return Checked(str(path), None, reason, [problem(1, 1, "register_unreadable", reason=reason)])
     if data is None:  # too large: load_file says so
         return Checked(str(path), validate(load_file(path, max_bytes), as_of))
-    # "today" (when neither the command line nor the register gives the date) is the register's own
-    # zone's: the key holds the time to the quarter hour, which fixes the date in every zone
-    now = dt.datetime.now(dt.timezone.utc)
-    key = reuse.digest("validated", str(path), data, as_of, max_bytes, now.strftime("%Y-%m-%dT%H"), now.minute // 15)
+    key = reuse.digest("validated", str(path), data, as_of, max_bytes)
     found = store.get(key)
-    if isinstance(found, Result):
+    if isinstance(found, Result) and _still_as_of(found):
         return Checked(str(path), found)
     result = validate(load_bytes(data, str(path), max_bytes), as_of)
-    store.put(key, result)
+    if result.register is not None and result.as_of is not None:
+        store.put(key, result)
     return Checked(str(path), result)
+
+
+def _still_as_of(result: Result) -> bool:
+    """A validation is for one as-of date: the command line's or the register's (both in the key), or
+    today in the register's time zone, which the next day is another (the only way the clock enters it)."""
+    if result.register is None or result.as_of is None:
+        return False
+    if result.as_of.source is not Source.TODAY:
+        return True
+    return result.as_of.date == today(result.register.meta.timezone or DEFAULT_TIMEZONE)
 
 
 def _at(place: Place | None, code: str, **args: object) -> Problem:

@@ -4,6 +4,7 @@ cached validation never hides a mistake."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -80,3 +81,22 @@ def test_a_half_saved_section_is_not_used(project):
     assert again.report and again.report.sections_reused == 0
     run(project, "clean", "fresh-cache")
     assert files(project / "site") == files(project / "clean")
+
+
+def test_a_validation_as_of_today_is_not_reused_the_next_day(tmp_path, monkeypatch):
+    from generator import asof, cascade
+
+    register = tmp_path / "tasks.yaml"
+    shutil.copy(FIXTURE / "tasks.yaml", register)
+    edit(register, "  as_of: 2021-05-31\n", "")  # figures as of today
+    day = [dt.date(2021, 6, 1)]
+    monkeypatch.setattr(asof, "today", lambda zone=asof.DEFAULT_TIMEZONE, now=None: day[0])
+    monkeypatch.setattr(cascade, "today", asof.today)
+    cache = tmp_path / "validated"
+    first = cascade.check([register], cache=cache).root.result
+    same_day = cascade.check([register], cache=cache).root.result
+    day[0] = dt.date(2021, 6, 2)
+    next_day = cascade.check([register], cache=cache).root.result
+    assert first and first.as_of and first.as_of.date == dt.date(2021, 6, 1)
+    assert same_day and same_day.as_of and same_day.as_of.date == dt.date(2021, 6, 1)
+    assert next_day and next_day.as_of and next_day.as_of.date == dt.date(2021, 6, 2)
