@@ -45,6 +45,11 @@ SHARD_LIST = "shards.json"  # pagefind/shards.json: the shards' bundles, relativ
 # the labels every page repeats ("Cơ quan chủ trì", "Thời hạn"): words on every page cost index bytes
 # in every search for them, and find nothing.
 EXCLUDE = ("[data-search-exclude]", ".headerlink", ".facts th")
+# Also left out of a site with units: the column headers of tables, which every table page repeats too.
+# Pagefind runs adjacent header cells together ("Nhiệm vụĐạt được"), which shows in excerpts once
+# per-shard scores bring the units' table pages up. A site of one register keeps the index measured
+# for issue 14 (benchmarks/RESULTS.md), byte for byte.
+EXCLUDE_WITH_UNITS = ("thead th",)
 # Pagefind's ready-made interfaces: the site has its own, in the header (assets/search.js).
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
@@ -83,6 +88,10 @@ class Shard:
     def output(self) -> str:
         """Where its bundle goes in the site."""
         return f"{BUNDLE}/{SHARDS}/{self.name}" if self.name else BUNDLE
+
+    @property
+    def exclude(self) -> tuple[str, ...]:
+        return EXCLUDE if self.whole_site else EXCLUDE + EXCLUDE_WITH_UNITS
 
     @property
     def cache_key(self) -> str:
@@ -177,13 +186,14 @@ def executable() -> Path:
     return Path(found)
 
 
-def command(site: Path, output: Path | None = None, glob: str | None = None) -> list[str]:
+def command(site: Path, output: Path | None = None, glob: str | None = None,
+            exclude: Sequence[str] = EXCLUDE) -> list[str]:
     """Pagefind over ``site``, into ``output`` (default: ``site/pagefind``), the pages ``glob`` matches."""
     args = [str(executable()), "--site", str(site), "--silent"]
     args += ["--output-path", str(output)] if output is not None else ["--output-subdir", BUNDLE]
     if glob is not None:
         args += ["--glob", glob]
-    for selector in EXCLUDE:
+    for selector in exclude:
         args += ["--exclude-selectors", selector]
     return args
 
@@ -238,7 +248,7 @@ def pagefind_version() -> str:
 def inputs_digest(site: Path, shard: Shard) -> str:
     """What the shard's bundle is made from: the options, Pagefind's version, and each page's relative
     path, size, modification time and inode."""
-    options = {"format": CACHE_FORMAT, "pagefind": pagefind_version(), "exclude": EXCLUDE, "unused": UNUSED,
+    options = {"format": CACHE_FORMAT, "pagefind": pagefind_version(), "exclude": shard.exclude, "unused": UNUSED,
                "glob": shard.glob(), "whole_site": shard.whole_site}
     digest = hashlib.sha256(json.dumps(options, sort_keys=True).encode())
     for page in shard.pages(site):
@@ -271,7 +281,7 @@ def index(site: Path, shard: Shard, entry: Path, digest: str) -> None:
     entry.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{entry.name}-", dir=entry.parent))
     try:
-        run(site, fresh / BUNDLE, shard.glob())
+        run(site, fresh / BUNDLE, shard.glob(), shard.exclude)
         done = {"inputs": digest, "files": manifest(fresh / BUNDLE)}
         (fresh / DONE).write_text(json.dumps(done), encoding="utf-8")
         _replace(fresh, entry)
@@ -279,8 +289,8 @@ def index(site: Path, shard: Shard, entry: Path, digest: str) -> None:
         shutil.rmtree(fresh, ignore_errors=True)
 
 
-def run(site: Path, output: Path, glob: str | None) -> None:
-    done = subprocess.run(command(site, output, glob), capture_output=True, text=True, timeout=600, check=False)
+def run(site: Path, output: Path, glob: str | None, exclude: Sequence[str] = EXCLUDE) -> None:
+    done = subprocess.run(command(site, output, glob, exclude), capture_output=True, text=True, timeout=600, check=False)
     if done.returncode != 0:
         detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or [str(done.returncode)]
         raise SearchIndexError("search_failed", detail=detail[0])

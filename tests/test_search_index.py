@@ -172,7 +172,7 @@ def test_a_failed_run_leaves_the_previous_entry(tmp_path, monkeypatch):
     kept = _files(cache / "unit-phuong-c")
     _rewrite(site / "units/phuong-c/index.html", _page("khác"))
 
-    def fail(site: Path, output: Path, glob: str | None) -> None:
+    def fail(site: Path, output: Path, glob: str | None, exclude: object) -> None:
         output.mkdir(parents=True)
         (output / "pagefind-entry.json").write_text("{", encoding="utf-8")
         raise search_index.SearchIndexError("search_failed", detail="killed")
