@@ -10,6 +10,12 @@ subtrees under the root into K shards (round robin in the tree's order) instead 
 ``--buckets 0`` indexes the whole site as one index (as before sharding). ``--edit UNIT`` rewrites that
 unit's HTML pages as the site builder does (same bytes, a new file: new inode and time) before the warm
 run. Prints one JSON line per run: seconds, shards indexed and reused. Not part of the test suite.
+
+    python benchmarks/search_shards.py SITE --browser
+
+measures in Chromium what a first search downloads on SITE's home page (transfers.py's server and
+counting): typing ``chieng co``, then ``to hieu``. The home page must carry the site's current
+``assets/search.js`` and, for shards, ``data-shards`` (a site built by this branch does).
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generator import search_index  # noqa: E402
 
@@ -75,7 +82,43 @@ def once(site: Path, plan: list[tuple[str, list[str]]], cache: Path, jobs: int) 
             "bundle_mb": round(sum(p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file()) / 1e6, 1)}
 
 
+def first_search(site: Path) -> dict[str, object]:
+    """Bytes and requests of a first search (``chieng co``) and a later one (``to hieu``) on the home page."""
+    import transfers
+    from playwright.sync_api import sync_playwright
+
+    server, base = transfers.serve(site)
+    out: dict[str, object] = {}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=transfers.CHROMIUM_ARGS)
+            page = browser.new_context(viewport={"width": 360, "height": 740}, base_url=base).new_page()
+            wire = transfers.Wire(page)
+            page.goto("/")
+            transfers.settle(page)
+            wire.take()
+            page.locator(".site-search__open").click()
+            for name, query in (("first_search", "chieng co"), ("later_search", "to hieu")):
+                ms = transfers.type_search(page, query)
+                urls = [u.split(base)[-1] for u in wire.urls]
+                got = wire.take()
+                out[name] = {"kb": round(got[0] / 1024), "requests": got[1], "ms": round(ms),
+                             "results": page.locator(".site-search__status").inner_text(),
+                             "index_chunks": sum("/index/" in u for u in urls),
+                             "metas": sum(u.endswith(".pf_meta") for u in urls)}
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
+    if argv is None:
+        argv = sys.argv[1:]
+    if "--browser" in argv:
+        print(json.dumps({"site": argv[0], **first_search(Path(argv[0]))}))
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", type=Path)
     parser.add_argument("registers", type=Path)
