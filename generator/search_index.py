@@ -209,10 +209,11 @@ def write(site: Path, subtrees: Sequence[tuple[str, Sequence[str]]] = (), cache:
     """Index the built ``site`` into ``site/pagefind/`` and, for a site with units, one shard per subtree
     (``groups``), reusing from ``cache`` every shard whose pages did not change."""
     shutil.rmtree(site / BUNDLE, ignore_errors=True)
-    shards = plan(site, subtrees)
+    pages = {s: s.pages(site) for s in plan(site, subtrees)}
+    shards = [s for s, found in pages.items() if found or not s.name]  # Pagefind fails on no pages at all
     with _store(cache) as store:
         entries = {s: store / s.cache_key for s in shards}
-        digests = {s: inputs_digest(site, s) for s in shards}
+        digests = {s: inputs_digest(site, s, pages[s]) for s in shards}
         stale = [s for s in shards if not reusable(entries[s], digests[s])]
         with concurrent.futures.ThreadPoolExecutor(max(1, jobs)) as pool:
             list(pool.map(lambda s: index(site, s, entries[s], digests[s]), stale))
@@ -245,13 +246,13 @@ def pagefind_version() -> str:
     return "unknown"
 
 
-def inputs_digest(site: Path, shard: Shard) -> str:
+def inputs_digest(site: Path, shard: Shard, pages: Sequence[str] | None = None) -> str:
     """What the shard's bundle is made from: the options, Pagefind's version, and each page's relative
     path, size, modification time and inode."""
     options = {"format": CACHE_FORMAT, "pagefind": pagefind_version(), "exclude": shard.exclude, "unused": UNUSED,
                "glob": shard.glob(), "whole_site": shard.whole_site}
     digest = hashlib.sha256(json.dumps(options, sort_keys=True).encode())
-    for page in shard.pages(site):
+    for page in shard.pages(site) if pages is None else pages:
         stat = (site / page).stat()
         digest.update(f"{page}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()

@@ -165,6 +165,16 @@ def test_a_half_written_or_altered_cache_entry_is_not_used(tmp_path):
     assert search_index.write(site, SUBTREES, cache).indexed == []
 
 
+def test_a_unit_folder_without_pages_gets_no_index(tmp_path):
+    site = _site(tmp_path)
+    for page in ("units/phuong-c/index.html",):
+        (site / page).unlink()
+    (site / "units/phuong-c/data.csv").write_text("a,b\n", encoding="utf-8")
+    written = search_index.write(site, SUBTREES, tmp_path / "cache")
+    assert [s.name for s in written.shards] == ["", "huyen-a"]
+    assert json.loads((site / "pagefind" / "shards.json").read_text(encoding="utf-8")) == {"shards": ["shards/huyen-a/"]}
+
+
 def test_a_failed_run_leaves_the_previous_entry(tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     site = _site(tmp_path)
@@ -182,3 +192,39 @@ def test_a_failed_run_leaves_the_previous_entry(tmp_path, monkeypatch):
         search_index.write(site, SUBTREES, cache)
     assert _files(cache / "unit-phuong-c") == kept
     assert sorted(p.name for p in cache.iterdir()) == [".lock", "site", "unit-huyen-a", "unit-phuong-c"]
+
+
+def _fragments_text(bundle: Path) -> str:
+    import gzip
+
+    return "".join(gzip.decompress(f.read_bytes()).decode("utf-8") for f in (bundle / "fragment").iterdir())
+
+
+@pytest.mark.slow
+def test_after_a_units_register_is_edited_the_build_reindexes_its_shard_and_reuses_the_others(
+        tmp_path, source_date_epoch):
+    """With the real site builder (which writes each rebuilt page as a new file): the edit is found,
+    and the shard of the subtree that did not change is the one kept from the previous build."""
+    from generator.cli import main
+    from tests.conftest import REGISTERS
+
+    project = tmp_path / "set"
+    shutil.copytree(REGISTERS / "cascade", project)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+
+    def build() -> None:
+        assert main(["build", "--register", str(project / "tasks.yaml"), "--out", str(out), "--cache", str(cache),
+                     "--no-pdf"]) == 0
+
+    build()
+    ward = out / "pagefind" / "shards" / "phuong-b" / "pagefind-entry.json"
+    commune = out / "pagefind" / "shards" / "xa-a" / "pagefind-entry.json"
+    before = (ward.stat().st_ino, commune.stat().st_ino)
+    register = project / "registers" / "xa-a.yaml"
+    register.write_text(register.read_text(encoding="utf-8").replace("Làm đường bản B", "Làm đường bản Bó Cụp"),
+                        encoding="utf-8")
+    build()
+    assert "bản Bó Cụp" in _fragments_text(out / "pagefind" / "shards" / "xa-a")
+    assert not any(url.startswith("/units/xa-a/") for url in _urls(out / "pagefind"))  # the root's: its own pages
+    assert ward.stat().st_ino == before[0], "the ward's subtree did not change: its shard is reused"
+    assert commune.stat().st_ino != before[1]
