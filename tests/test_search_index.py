@@ -228,3 +228,15 @@ def test_after_a_units_register_is_edited_the_build_reindexes_its_shard_and_reus
     assert not any(url.startswith("/units/xa-a/") for url in _urls(out / "pagefind"))  # the root's: its own pages
     assert ward.stat().st_ino == before[0], "the ward's subtree did not change: its shard is reused"
     assert commune.stat().st_ino != before[1]
+
+
+def test_folders_with_glob_characters_in_their_names_are_indexed_once(tmp_path):
+    """A body's own pages may sit in folders named anyhow: Pagefind's glob must read what the digest lists."""
+    site = _site(tmp_path)
+    for folder in ("a,b", "c{d}", "hỏi đáp", "e[1]/x"):
+        (site / folder).mkdir(parents=True)
+        (site / folder / "index.html").write_text(_page(f"trang {folder}"), encoding="utf-8")
+    written = search_index.write(site, SUBTREES, tmp_path / "cache")
+    root = written.shards[0]
+    assert len(root.pages(site)) == 9
+    assert _page_count(site / "pagefind") == 9 and "/c{d}/" in _urls(site / "pagefind")
