@@ -260,7 +260,7 @@ def build_from(sources: Sources, options: BuildOptions) -> BuildReport:
                            with_units)
             report.pages = sum(1 for name in staged if name.endswith(".md"))
             report.pages_rebuilt = len(ws.rebuilt)
-        stage("search", _search_index, staging / "site")
+        stage("search", _search_index, staging / "site", links, cache / "search")
         (staging / "site" / MARKER).write_text(_marker_text(staging / "site"), encoding="utf-8")
         stage.hook("swap")
         _swap(staging / "site", options.out)
@@ -365,9 +365,9 @@ def _check_hand_written(hand_written: list[str], generated: list[Path], docs: Pa
             raise BuildError("content_collision", page=f"content/{page}", generated=taken)
 
 
-def _search_index(site: Path) -> None:
+def _search_index(site: Path, links: cascade.Links | None, cache: Path) -> None:
     try:
-        search_index.write(site)
+        search_index.write(site, search_index.groups(links), cache)
     except search_index.SearchIndexError as exc:
         raise BuildError(exc.key, **exc.args_) from exc
 
