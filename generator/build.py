@@ -185,7 +185,7 @@ class BuildReport:
 # copy itself into itself, or overwrite what it is made from) nor over a folder that holds one.
 SOURCE_FOLDERS = ("content", "generator", "site_templates", "schema", "tests", "tools", "benchmarks", ".git",
                   ".github")
-CACHE_FOLDERS = ("site-builder", "charts", "history", "sections", "validated")  # the preview may live in the cache, not in these
+CACHE_FOLDERS = ("site-builder", "charts", "history", "sections", "validated", "search")  # the preview may live in the cache, not in these
 
 
 def check_out_dir(out: Path, project: Path, cache: Path | None = None) -> None:
@@ -253,14 +253,14 @@ def build_from(sources: Sources, options: BuildOptions) -> BuildReport:
     try:
         docs = staging / "docs"
         stage = _Stages(report, options.progress, options.on_stage)
-        with_units = _stage_pages(sources, options, docs, stage, report)
+        subtrees = _stage_pages(sources, options, docs, stage, report)
         sources.release()
         with incremental.workspace(options.cache_dir / "site-builder", staging) as ws:
             staged = stage("mkdocs", _site_builder, ws, staging, docs, sources.register, options, address.url,
-                           with_units)
+                           subtrees is not None)
             report.pages = sum(1 for name in staged if name.endswith(".md"))
             report.pages_rebuilt = len(ws.rebuilt)
-        stage("search", _search_index, staging / "site", links, cache / "search")
+        stage("search", _search_index, staging / "site", subtrees or [], options.cache_dir / "search")
         (staging / "site" / MARKER).write_text(_marker_text(staging / "site"), encoding="utf-8")
         stage.hook("swap")
         _swap(staging / "site", options.out)
@@ -271,9 +271,11 @@ def build_from(sources: Sources, options: BuildOptions) -> BuildReport:
     return report
 
 
-def _stage_pages(sources: Sources, options: BuildOptions, docs: Path, stage: _Stages, report: BuildReport) -> bool:
-    """Every page, picture and data file of the site into ``docs`` (the root's, then each unit's section);
-    whether the site has units. Nothing made here outlives it but the files."""
+def _stage_pages(sources: Sources, options: BuildOptions, docs: Path, stage: _Stages,
+                 report: BuildReport) -> list[tuple[str, list[str]]] | None:
+    """Every page, picture and data file of the site into ``docs`` (the root's, then each unit's section).
+    Nothing made here outlives it but the files, and, for a site with units, the subtrees under the root
+    that the search index is split by (``search_index.groups``); None for a site of one register."""
     register, figures, units = sources.register, sources.figures, sources.units
     assert figures is not None, "the sources were released"
     url = report.address.url
@@ -295,7 +297,7 @@ def _stage_pages(sources: Sources, options: BuildOptions, docs: Path, stage: _St
         stage("feed_all", feed.write_combined, sections, docs / "units" / "feed.xml", url)
         stage("data_all", data_files.write_combined, links, docs / "data" / "all", url)
     _check_hand_written(hand_written, generated, docs)
-    return links is not None
+    return search_index.groups(links) if links is not None else None
 
 
 class _Stages:
@@ -365,9 +367,9 @@ def _check_hand_written(hand_written: list[str], generated: list[Path], docs: Pa
             raise BuildError("content_collision", page=f"content/{page}", generated=taken)
 
 
-def _search_index(site: Path, links: cascade.Links | None, cache: Path) -> None:
+def _search_index(site: Path, subtrees: list[tuple[str, list[str]]], cache: Path) -> None:
     try:
-        search_index.write(site, search_index.groups(links), cache)
+        search_index.write(site, subtrees, cache)
     except search_index.SearchIndexError as exc:
         raise BuildError(exc.key, **exc.args_) from exc
 
