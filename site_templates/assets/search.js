@@ -311,10 +311,26 @@
       load().catch(function () { say("error"); });
     }
 
+    /* A word the reader has finished (a space typed after it) has its index chunks fetched while the
+       next word is typed, so the search after the last key waits only for the last word's. */
+    var preloaded = {};
+    function preloadFinished() {
+      var typed = input.value.replace(/"/g, " "), done = typed.split(/\s+/);
+      if (!/\s$/.test(typed)) done.pop();
+      done.forEach(function (word) {
+        if (words(word).join("").length < 2 || preloaded[word] || window.location.protocol === "file:") return;
+        preloaded[word] = true;
+        load().then(function (pagefind) {
+          if (pagefind.preload) variants(word).forEach(function (form) { pagefind.preload(form); });
+        }).catch(function () { preloaded[word] = false; });
+      });
+    }
+
     var timer = null;
     input.addEventListener("input", function () {
       window.clearTimeout(timer);
       timer = window.setTimeout(run, 150);
+      preloadFinished();
     });
     opener.addEventListener("click", open);
     box.querySelector(".site-search__close").addEventListener("click", function () { dialog.close(); });
