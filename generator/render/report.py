@@ -31,9 +31,15 @@ FONT_FILES = {("normal", "normal"): "DejaVuSerif.ttf", ("bold", "normal"): "Deja
               ("normal", "italic"): "DejaVuSerif-Italic.ttf", ("bold", "italic"): "DejaVuSerif-BoldItalic.ttf"}
 
 
-# Items per list on the report's web page (the PDF has them all): 10,000 tasks made a 6.7 MB page.
+# Items per list on the report's web page: 10,000 tasks made a 6.7 MB page.
 WEB_ROWS = 100
-CONTEXT = {"parts": PARTS, "at_risk_progress": AT_RISK_PROGRESS, "web_rows": WEB_ROWS}
+# On paper (the Standing Board's meeting): the most urgent overdue/at-risk tasks in full, with the quoted
+# difficulties and proposals; every other one as one row of a compact table. Other lists name their items
+# after DOC_ROWS by number. 1,000 tasks made a 148-page December report.
+DOC_CARDS = 30
+DOC_ROWS = 30
+CONTEXT = {"parts": PARTS, "at_risk_progress": AT_RISK_PROGRESS, "web_rows": WEB_ROWS,
+           "doc_cards": DOC_CARDS, "doc_rows": DOC_ROWS}
 
 
 def title(register: Register, report: MonthlyReport, lang: str) -> str:
