@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing
 import os
+from collections.abc import Iterable
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -104,19 +107,98 @@ def engine() -> Engine | str:
 def write_pdf(html: str, out: Path, cache: Path | None = None) -> bool:
     """Write the PDF of ``html`` to ``out`` (reused from ``cache`` when the same document was made before).
     False when there is no engine."""
+    return bool(write_pdfs([(html, out)], cache, workers=0))
+
+
+def write_pdfs(documents: Iterable[tuple[str, Path]], cache: Path | None = None, workers: int = 0) -> list[Path]:
+    """Write the PDF of each ``(html, out)``; returns the files written (none when there is no engine).
+    A document made before is copied from ``cache``; the others are rendered in up to ``workers``
+    worker processes (fewer than two: in this one), started when needed, so that the next document
+    is prepared while the previous ones render. Each file is written whole or not at all; the first
+    failure is raised once the running renders have stopped, and no further document is started."""
     found = engine()
     if isinstance(found, str):
-        return False
-    key = hashlib.sha256(f"{found.version}\0{html}".encode()).hexdigest()[:32]
-    cached = cache / f"{key}.pdf" if cache else None
-    if cached and cached.is_file():
-        _write(out, cached.read_bytes())
-        return True
-    data = found.module.HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+        return []
+    written: list[Path] = []
+    with _Renderer(workers) as renderer:
+        for html, out in documents:
+            cached = cache / f"{_cache_key(found, html)}.pdf" if cache else None
+            if cached and cached.is_file():
+                _write(out, cached.read_bytes())
+                written.append(out)
+            else:
+                renderer.submit(html, (out, cached))
+            written += (_keep(data, *where) for data, where in renderer.finished())
+        written += (_keep(data, *where) for data, where in renderer.rest())
+    return written
+
+
+def _cache_key(found: Engine, html: str) -> str:
+    return hashlib.sha256(f"{found.version}\0{html}".encode()).hexdigest()[:32]
+
+
+def _keep(data: bytes, out: Path, cached: Path | None) -> Path:
     _write(out, data)
     if cached:
         _write(cached, data)
-    return True
+    return out
+
+
+def render_pdf(html: str) -> bytes:
+    """The PDF of one document (in a worker process, or in this one)."""
+    found = engine()
+    if isinstance(found, str):  # the parent found the engine: a worker that cannot is broken
+        raise RuntimeError(found)
+    data: bytes = found.module.HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+    return data
+
+
+Where = tuple[Path, Path | None]
+
+
+class _Renderer:
+    """Renders documents in worker processes (or in this one when ``workers`` is 0), gives back each
+    PDF with what it was tagged with. The workers are started afresh (``spawn``): a fork would copy the
+    build's whole memory (the register, its figures, the site's pages) into each of them."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+        self.pending: list[tuple[Future[bytes], Where]] = []
+        self.done: list[tuple[bytes, Where]] = []
+
+    def __enter__(self) -> _Renderer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:  # after a failure: nothing new starts, the running renders end first
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, html: str, where: Where) -> None:
+        if self.workers < 2:
+            self.done.append((render_pdf(html), where))
+            return
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        self.pending.append((self.pool.submit(render_pdf, html), where))
+
+    def finished(self) -> list[tuple[bytes, Where]]:
+        """The PDFs ready now (raising a worker's failure)."""
+        ready, waiting, self.done = self.done, [], []
+        for future, where in self.pending:
+            if future.done():
+                ready.append((future.result(), where))
+            else:
+                waiting.append((future, where))
+        self.pending = waiting
+        return ready
+
+    def rest(self) -> list[tuple[bytes, Where]]:
+        """Every PDF still to come, as each is ready."""
+        ready, self.done = self.done, []
+        futures = {future: where for future, where in self.pending}
+        self.pending = []
+        return ready + [(future.result(), futures[future]) for future in as_completed(futures)]
 
 
 def _write(path: Path, data: bytes) -> None:
