@@ -122,3 +122,21 @@ def test_a_failing_render_is_raised_and_leaves_no_half_file(may, tmp_path):
     assert not broken.exists() and not list(tmp_path.glob(".*.part"))
     for path in (first, second):  # written whole or not at all
         assert not path.exists() or path.read_bytes().rstrip().endswith(b"%%EOF")
+
+
+def test_units_late_in_reporting_after_the_first_rows_are_named_by_unit(may, monkeypatch):
+    reg, r = may
+    monkeypatch.setitem(report_pages.CONTEXT, "doc_rows", 3)
+    html = report_pages.document(reg, r, "vi", None)
+    table = re.search(r'<table class="report-table report-late">(.*?)</table>', html, re.S)
+    assert table is not None
+    tasks = [task.id for u in r.late_units for task, _ in u.tasks]
+    assert len(tasks) == r.late_total == 8 and numbers(table.group(1)) == tasks[:3]
+    rest = html[table.end():html.index("V. Nhiệm vụ đến hạn")]
+    assert "Ngoài các nhiệm vụ nêu trong bảng, còn 5 nhiệm vụ chậm báo cáo:" in rest
+    named = {int(n) for group in re.findall(r"\(số ([\d, ]+)\)", rest) for n in group.split(", ")}
+    assert named == set(tasks[3:])
+    shown, left = report_pages.late_split(r.late_units, 3)
+    assert [task for u in shown + left for task in u.tasks] == [task for u in r.late_units for task in u.tasks]
+    assert sum(len(u.tasks) for u in shown) == 3 and all(u.tasks for u in shown + left)
+    assert report_pages.late_split(r.late_units, 100) == (r.late_units, [])

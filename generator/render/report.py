@@ -23,7 +23,7 @@ from typing import Any
 
 from .. import i18n
 from ..model import Register
-from ..report import AT_RISK_PROGRESS, PARTS, MonthlyReport
+from ..report import AT_RISK_PROGRESS, PARTS, LateUnit, MonthlyReport
 from .. import resources
 from .pages import Page, environment
 
@@ -41,8 +41,25 @@ WEB_ROWS = 100
 # after DOC_ROWS by number. 1,000 tasks made a 148-page December report.
 DOC_CARDS = 30
 DOC_ROWS = 30
+
+
+def late_split(units: list[LateUnit], cap: int) -> tuple[list[LateUnit], list[LateUnit]]:
+    """The units late in reporting as a report shows them: the first ``cap`` tasks in its table (a unit
+    cut short keeps its first ones there), the others after it, by unit."""
+    shown: list[LateUnit] = []
+    rest: list[LateUnit] = []
+    left = cap
+    for unit in units:
+        if left > 0:
+            shown.append(LateUnit(unit.agency, unit.tasks[:left]))
+        if len(unit.tasks) > left:
+            rest.append(LateUnit(unit.agency, unit.tasks[max(left, 0):]))
+        left -= len(unit.tasks)
+    return shown, rest
+
+
 CONTEXT = {"parts": PARTS, "at_risk_progress": AT_RISK_PROGRESS, "web_rows": WEB_ROWS,
-           "doc_cards": DOC_CARDS, "doc_rows": DOC_ROWS}
+           "doc_cards": DOC_CARDS, "doc_rows": DOC_ROWS, "late_split": late_split}
 
 
 def title(register: Register, report: MonthlyReport, lang: str) -> str:
