@@ -91,6 +91,10 @@ def documents(reg: Register, months: list[Month], folder: Path) -> list[tuple[st
              folder / f"{m.key}.pdf") for m in months]
 
 
+def no_pool(*args: object, **kwargs: object) -> None:
+    raise AssertionError("no worker process expected")
+
+
 @pytest.mark.slow
 @needs_engine
 def test_pdfs_made_in_worker_processes_then_from_the_cache(may, tmp_path, monkeypatch):
@@ -101,9 +105,6 @@ def test_pdfs_made_in_worker_processes_then_from_the_cache(may, tmp_path, monkey
     assert sorted(p.name for p in written) == ["2021-03.pdf", "2021-04.pdf", "2021-05.pdf"]
     assert all(p.read_bytes().startswith(b"%PDF") and p.read_bytes().rstrip().endswith(b"%%EOF") for p in written)
     assert len(list(cache.glob("*.pdf"))) == 3
-
-    def no_pool(*args: object, **kwargs: object) -> None:
-        raise AssertionError("a document made before is not rendered again")
 
     monkeypatch.setattr(report_pages, "ProcessPoolExecutor", no_pool)
     again = report_pages.write_pdfs(documents(reg, months, tmp_path / "b"), cache, workers=2)
@@ -140,3 +141,12 @@ def test_units_late_in_reporting_after_the_first_rows_are_named_by_unit(may, mon
     assert [task for u in shown + left for task in u.tasks] == [task for u in r.late_units for task in u.tasks]
     assert sum(len(u.tasks) for u in shown) == 3 and all(u.tasks for u in shown + left)
     assert report_pages.late_split(r.late_units, 100) == (r.late_units, [])
+
+
+@pytest.mark.slow
+@needs_engine
+def test_a_single_document_to_render_starts_no_worker(may, tmp_path, monkeypatch):
+    reg, _ = may
+    monkeypatch.setattr(report_pages, "ProcessPoolExecutor", no_pool)
+    written = report_pages.write_pdfs(documents(reg, [Month(2021, 5)], tmp_path), None, workers=2)
+    assert written == [tmp_path / "2021-05.pdf"] and written[0].read_bytes().startswith(b"%PDF")

@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import multiprocessing
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import lru_cache
@@ -130,8 +130,8 @@ def write_pdf(html: str, out: Path, cache: Path | None = None) -> bool:
 def write_pdfs(documents: Iterable[tuple[str, Path]], cache: Path | None = None, workers: int = 0) -> list[Path]:
     """Write the PDF of each ``(html, out)``; returns the files written (none when there is no engine).
     A document made before is copied from ``cache``; the others are rendered in up to ``workers``
-    worker processes (fewer than two: in this one), started when needed, so that the next document
-    is prepared while the previous ones render. Each file is written whole or not at all; the first
+    worker processes, the next document prepared while the previous ones render (in this process when
+    ``workers`` < 2 or only one is to be rendered). Each file is written whole or not at all; the first
     failure is raised once the running renders have stopped, and no further document is started."""
     found = engine()
     if isinstance(found, str):
@@ -174,13 +174,15 @@ Where = tuple[Path, Path | None]
 
 
 class _Renderer:
-    """Renders documents in worker processes (or in this one when ``workers`` is 0), gives back each
-    PDF with what it was tagged with. The workers are started afresh (``spawn``): a fork would copy the
+    """Renders documents in worker processes, gives back each PDF with what it was tagged with. The pool
+    starts with the second document to render: a single one (a warm build after one edit) is rendered in
+    this process, without starting workers. They are started afresh (``spawn``): a fork would copy the
     build's whole memory (the register, its figures, the site's pages) into each of them."""
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self.pool: ProcessPoolExecutor | None = None
+        self.held: tuple[str, Where] | None = None
         self.pending: list[tuple[Future[bytes], Where]] = []
         self.done: list[tuple[bytes, Where]] = []
 
@@ -194,10 +196,15 @@ class _Renderer:
     def submit(self, html: str, where: Where) -> None:
         if self.workers < 2:
             self.done.append((render_pdf(html), where))
-            return
-        if self.pool is None:
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
-        self.pending.append((self.pool.submit(render_pdf, html), where))
+        elif self.pool is None and self.held is None:
+            self.held = (html, where)
+        else:
+            if self.pool is None:
+                self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+            if self.held is not None:
+                self.pending.append((self.pool.submit(render_pdf, self.held[0]), self.held[1]))
+                self.held = None
+            self.pending.append((self.pool.submit(render_pdf, html), where))
 
     def finished(self) -> list[tuple[bytes, Where]]:
         """The PDFs ready now (raising a worker's failure)."""
@@ -210,12 +217,17 @@ class _Renderer:
         self.pending = waiting
         return ready
 
-    def rest(self) -> list[tuple[bytes, Where]]:
-        """Every PDF still to come, as each is ready."""
-        ready, self.done = self.done, []
+    def rest(self) -> Iterator[tuple[bytes, Where]]:
+        """Every PDF still to come, each as soon as it is ready."""
+        if self.held is not None:
+            html, where = self.held
+            self.held = None
+            self.done.append((render_pdf(html), where))
+        yield from self.finished()
         futures = {future: where for future, where in self.pending}
         self.pending = []
-        return ready + [(future.result(), futures[future]) for future in as_completed(futures)]
+        for future in as_completed(futures):
+            yield future.result(), futures[future]
 
 
 def _write(path: Path, data: bytes) -> None:
