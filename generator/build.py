@@ -20,7 +20,9 @@ Markdown changed; the result is copied into staging and swapped in as above.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import gc
 import hashlib
 import html
 import logging
@@ -37,7 +39,7 @@ from typing import TYPE_CHECKING, TypeVar
 import yaml
 
 from . import address as site_address
-from . import cascade, history, i18n, incremental, palette, resources, search_index
+from . import cascade, history, i18n, incremental, palette, resources, reuse, search_index
 from .derive import Figures, derive
 from .model import Register, Unit
 from .problems import Problem
@@ -115,7 +117,6 @@ class Summary:
     problems: list[Problem] = field(default_factory=list)
     report: BuildReport | None = None
     error: str = ""
-    figures: Figures | None = None
     files: list[tuple[str, str, list[Problem]]] = field(default_factory=list)  # (path, language, problems) per register
 
     @property
@@ -132,7 +133,9 @@ def build_site(options: SiteOptions) -> Summary:
     hook("load")
     paths = cascade.discover(options.register)
     hook("validate")
-    checked = cascade.check(paths, options.as_of, int(options.max_mb * 1024 * 1024))
+    project = options.project or resources.project_dir()
+    cache = options.cache or resources.cache_dir(project)
+    checked = cascade.check(paths, options.as_of, int(options.max_mb * 1024 * 1024), cache / "validated")
     root = checked.root
     if root.result is None:
         return Summary("unreadable", error=root.error)
@@ -142,18 +145,19 @@ def build_site(options: SiteOptions) -> Summary:
     if not checked.ok or result.register is None or result.as_of is None:
         return Summary("invalid", lang, root.problems, files=files)
     hook("derive")
-    figures = derive(result.register, result.as_of.date)
-    units = [UnitBuild(f, derive(f.result.register, f.result.as_of.date))
-             for f in checked.units if f.result and f.result.register and f.result.as_of]
-    project = options.project or resources.project_dir()
+    sources = Sources(result.register, derive(result.register, result.as_of.date),
+                      [UnitBuild(f, derive(f.result.register, f.result.as_of.date))
+                       for f in checked.units if f.result and f.result.register and f.result.as_of])
+    build_options = BuildOptions(options.register, options.out, project, options.cache, progress=options.progress,
+                                 on_stage=options.on_stage, site_url=options.site_url, pdfs=options.pdfs,
+                                 root_unit=root.unit)
+    problems = root.problems
+    del checked, root, result  # the build lets go of the registers once its pages are staged (Sources.release)
     try:
-        report = build(result.register, figures,
-                       BuildOptions(options.register, options.out, project, options.cache,
-                                    progress=options.progress, on_stage=options.on_stage, site_url=options.site_url,
-                                    pdfs=options.pdfs, root_unit=root.unit), units)
+        report = build_from(sources, build_options)
     except BuildError as exc:
-        return Summary("failed", lang, root.problems, error=exc.message(lang), files=files)
-    return Summary("built", lang, root.problems, report, figures=figures, files=files)
+        return Summary("failed", lang, problems, error=exc.message(lang), files=files)
+    return Summary("built", lang, problems, report, files=files)
 
 
 @dataclass
@@ -170,6 +174,7 @@ class BuildReport:
     pages_rebuilt: int = 0  # pages the site builder turned into HTML (all of them unless incremental)
     charts_drawn: int = 0
     charts_reused: int = 0
+    sections_reused: int = 0  # unit sections taken from the cache, their inputs unchanged (issue 15)
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)  # said once after the build (e.g. PDFs skipped)
@@ -180,7 +185,7 @@ class BuildReport:
 # copy itself into itself, or overwrite what it is made from) nor over a folder that holds one.
 SOURCE_FOLDERS = ("content", "generator", "site_templates", "schema", "tests", "tools", "benchmarks", ".git",
                   ".github")
-CACHE_FOLDERS = ("site-builder", "charts", "history")  # the preview may live in the cache, not in these
+CACHE_FOLDERS = ("site-builder", "charts", "history", "sections", "validated", "search")  # the preview may live in the cache, not in these
 
 
 def check_out_dir(out: Path, project: Path, cache: Path | None = None) -> None:
@@ -217,42 +222,45 @@ def _is_our_site(out: Path) -> bool:
 
 def build(register: Register, figures: Figures, options: BuildOptions,
           units: Sequence[UnitBuild] = ()) -> BuildReport:
+    return build_from(Sources(register, figures, list(units)), options)
+
+
+@dataclass
+class Sources:
+    """What a site is made from: the root register, its figures, the unit registers. The build lets go
+    of them (``release``) once every page is staged: the site builder then holds every page in memory,
+    and the two together were the build's peak (a province: 163 registers beside 17,000 pages)."""
+
+    register: Register
+    figures: Figures | None
+    units: list[UnitBuild]
+
+    def release(self) -> None:
+        """Keep what the site builder needs (the register's settings and lists, not its tasks)."""
+        self.register = dataclasses.replace(self.register, tasks=())
+        self.figures, self.units = None, []
+        gc.collect()
+
+
+def build_from(sources: Sources, options: BuildOptions) -> BuildReport:
     report = BuildReport()
     started = time.perf_counter()
     options.out = options.out.resolve()
     check_out_dir(options.out, options.project, options.cache_dir)
-    report.address = address = _address(register, options)
+    report.address = address = _address(sources.register, options)
     options.out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{options.out.name}-build-", dir=options.out.parent))
     try:
         docs = staging / "docs"
-        lang = register.meta.language
         stage = _Stages(report, options.progress, options.on_stage)
-        hand_written = stage("copy", _copy_sources, options.project, docs)
-        cache = options.cache_dir
-        found = stage("history", history.load_history, options.register_path, cache / "history", register)
-        links = _links(register, figures, options, units) if units else None
-        site = pages.Site(register, figures, lang, edit_base=_edit_base(register, options), history=found,
-                          site_url=address.url, templates=tuple(resources.template_dirs(options.project)[:-1]),
-                          links=links)
-        stage("charts", _charts, site, docs, options, report)
-        generated = stage("reports", _monthly_reports, site, docs, options, report)
-        generated += stage("pages", pages.render, site, docs)
-        stage("list", pages.write_list_data, site, docs)
-        stage("data", data_files.write, register, figures, options.register_path, docs / "data", address.url)
-        stage("feed", feed.write, site, found, docs / "feed.xml", address.url)
-        if links is not None:
-            sections: list[tuple[pages.Site, history.History | None]] = [(site, found)]
-            generated += stage("units", _unit_sections, site, links, docs, options, sections)
-            stage("feed_all", feed.write_combined, sections, docs / "units" / "feed.xml", address.url)
-            stage("data_all", data_files.write_combined, links, docs / "data" / "all", address.url)
-        _check_hand_written(hand_written, generated, docs)
-        with incremental.workspace(cache / "site-builder", staging) as ws:
-            staged = stage("mkdocs", _site_builder, ws, staging, docs, register, options, address.url,
-                           links is not None)
+        subtrees = _stage_pages(sources, options, docs, stage, report)
+        sources.release()
+        with incremental.workspace(options.cache_dir / "site-builder", staging) as ws:
+            staged = stage("mkdocs", _site_builder, ws, staging, docs, sources.register, options, address.url,
+                           subtrees is not None)
             report.pages = sum(1 for name in staged if name.endswith(".md"))
             report.pages_rebuilt = len(ws.rebuilt)
-        stage("search", _search_index, staging / "site")
+        stage("search", _search_index, staging / "site", subtrees or [], options.cache_dir / "search")
         (staging / "site" / MARKER).write_text(_marker_text(staging / "site"), encoding="utf-8")
         stage.hook("swap")
         _swap(staging / "site", options.out)
@@ -261,6 +269,35 @@ def build(register: Register, figures: Figures, options: BuildOptions,
         shutil.rmtree(staging, ignore_errors=True)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _stage_pages(sources: Sources, options: BuildOptions, docs: Path, stage: _Stages,
+                 report: BuildReport) -> list[tuple[str, list[str]]] | None:
+    """Every page, picture and data file of the site into ``docs`` (the root's, then each unit's section).
+    Nothing made here outlives it but the files, and, for a site with units, the subtrees under the root
+    that the search index is split by (``search_index.groups``); None for a site of one register."""
+    register, figures, units = sources.register, sources.figures, sources.units
+    assert figures is not None, "the sources were released"
+    url = report.address.url
+    hand_written = stage("copy", _copy_sources, options.project, docs)
+    found = stage("history", history.load_history, options.register_path, options.cache_dir / "history", register)
+    links = _links(register, figures, options, units) if units else None
+    site = pages.Site(register, figures, register.meta.language, edit_base=_edit_base(register, options),
+                      history=found, site_url=url, templates=tuple(resources.template_dirs(options.project)[:-1]),
+                      links=links)
+    stage("charts", _charts, site, docs, options, report)
+    generated = stage("reports", _monthly_reports, site, docs, options, report)
+    generated += stage("pages", pages.render, site, docs)
+    stage("list", pages.write_list_data, site, docs)
+    stage("data", data_files.write, register, figures, options.register_path, docs / "data", url)
+    stage("feed", feed.write, site, found, docs / "feed.xml", url)
+    if links is not None:
+        sections: list[tuple[pages.Site, list[feed.Entry]]] = [(site, feed.entries(site, found))]
+        generated += stage("units", _unit_sections, site, links, docs, options, sections, report)
+        stage("feed_all", feed.write_combined, sections, docs / "units" / "feed.xml", url)
+        stage("data_all", data_files.write_combined, links, docs / "data" / "all", url)
+    _check_hand_written(hand_written, generated, docs)
+    return search_index.groups(links) if links is not None else None
 
 
 class _Stages:
@@ -330,9 +367,9 @@ def _check_hand_written(hand_written: list[str], generated: list[Path], docs: Pa
             raise BuildError("content_collision", page=f"content/{page}", generated=taken)
 
 
-def _search_index(site: Path) -> None:
+def _search_index(site: Path, subtrees: list[tuple[str, list[str]]], cache: Path) -> None:
     try:
-        search_index.write(site)
+        search_index.write(site, subtrees, cache)
     except search_index.SearchIndexError as exc:
         raise BuildError(exc.key, **exc.args_) from exc
 
@@ -392,11 +429,14 @@ def _links(register: Register, figures: Figures, options: BuildOptions, units: S
 
 
 def _unit_sections(root: pages.Site, links: cascade.Links, docs: Path, options: BuildOptions,
-                   sections: list[tuple[pages.Site, history.History | None]]) -> list[Path]:
+                   sections: list[tuple[pages.Site, list[feed.Entry]]], report: BuildReport) -> list[Path]:
     """Every unit's section under ``units/<id>/``: the same pages, list data, open data, charts, monthly
-    reports and feed as the root's, from the same renderers with the section as their root."""
+    reports and feed as the root's, from the same renderers with the section as their root. A section
+    whose inputs are those of the last build is taken from the cache instead (``reuse.Sections``)."""
     written: list[Path] = []
-    made: list[tuple[cascade.SiteUnit, pages.Site, history.History]] = []
+    store = reuse.Sections(options.cache_dir / "sections")
+    keys = _SectionKeys(root, links, options)
+    made: list[tuple[cascade.SiteUnit, pages.Site, history.History, str]] = []
     for section in links.sections[1:]:
         reg, prefix = section.register, section.prefix
         path, unit = Path(section.path), section.unit.id if section.unit else ""
@@ -406,9 +446,18 @@ def _unit_sections(root: pages.Site, links: cascade.Links, docs: Path, options: 
         unit_options = BuildOptions(path, options.out, options.project, options.cache, pdfs=False)
         site = pages.Site(reg, section.figures, reg.meta.language, edit_base=_edit_base(reg, unit_options, root.register),
                           history=found, site_url=url, templates=root.templates, prefix=prefix, links=links)
-        made.append((section, site, found))
-    _unit_charts([site for _, site, _ in made], docs, options)
-    for section, site, found in made:
+        key = keys.of(section, found)
+        reused = store.restore(unit, key, docs / prefix)
+        if reused is None:
+            made.append((section, site, found, key))
+            sections.append((site, []))  # its feed's entries once its reports are made, below
+        else:
+            files, entries = reused
+            written += files
+            report.sections_reused += 1
+            sections.append((site, entries if isinstance(entries, list) else []))
+    _unit_charts([site for _, site, _, _ in made], docs, options)
+    for section, site, found, key in made:
         reg, prefix = section.register, section.prefix
         where, path = docs / prefix, Path(section.path)
         unit_options = BuildOptions(path, options.out, options.project, options.cache, pdfs=False)
@@ -417,8 +466,37 @@ def _unit_sections(root: pages.Site, links: cascade.Links, docs: Path, options: 
         pages.write_list_data(site, where)
         data_files.write(reg, section.figures, path, where / "data", site.site_url)
         feed.write(site, found, where / "feed.xml", site.site_url)
-        sections.append((site, found))
+        entries = feed.entries(site, found)
+        sections[[s for s, _ in sections].index(site)] = (site, entries)
+        store.save(section.unit.id if section.unit else "", key, where, entries)
+    store.prune()
     return written
+
+
+class _SectionKeys:
+    """What a unit section's files are made from, as a key (``reuse.Sections``): its register and every
+    register its pages show (the parent's, for the tasks it contributes to and the agency it is; those
+    below it, for contributions, roll-ups and their overdue tasks), the dates they are as of, its
+    history, where it sits in the tree, and the site's settings and templates."""
+
+    def __init__(self, root: pages.Site, links: cascade.Links, options: BuildOptions) -> None:
+        self.links = links
+        self.by_id = {s.unit.id: s for s in links.sections if s.unit}
+        self.files: dict[str, str] = {}
+        root_meta = root.register.meta
+        self.site = (root.site_url, root_meta.repo_url, root_meta.edit_uri, str(options.project.resolve()),
+                     reuse.folders_digest(root.templates))
+
+    def _file(self, section: cascade.SiteUnit) -> tuple[str, str, str, int]:
+        if section.path not in self.files:
+            self.files[section.path] = reuse.file_digest(Path(section.path))
+        return section.path, self.files[section.path], section.figures.as_of.isoformat(), section.depth
+
+    def of(self, section: cascade.SiteUnit, found: history.History) -> str:
+        parent = self.by_id.get(section.unit.parent) if section.unit and section.unit.parent else None
+        related = [self._file(s) for s in [section, *([parent] if parent else []), *self.links.below(section.prefix)]]
+        commits = [(r.commit.sha, r.commit.date.isoformat(), r.commit.subject, r.commit.blob) for r in found.revisions]
+        return reuse.digest("section", section.prefix, self.site, related, found.available, found.reason, commits)
 
 
 def _unit_charts(sites: list[pages.Site], docs: Path, options: BuildOptions) -> None:

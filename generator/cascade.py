@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .derive import Figures, Tally, TaskFigures
-from .load import MAX_BYTES, load_file
+from . import reuse
+from .asof import DEFAULT_TIMEZONE, Source, today
+from .load import MAX_BYTES, load_bytes, load_file
 from .model import Agency, Register, Task
 from .problems import Problem, has_errors, problem
 from .schema import closest
@@ -82,21 +84,46 @@ def discover(root: Path) -> list[Path]:
     return [root] + [p for p in units if p.resolve() != root.resolve()]
 
 
-def check(paths: list[Path], as_of: dt.date | None = None, max_bytes: int = MAX_BYTES) -> Cascade:
-    """Load and validate every register, then the set (when each file is valid on its own)."""
-    files: list[Checked] = []
-    for path in paths:
-        try:
-            loaded = load_file(path, max_bytes)
-        except OSError as exc:
-            reason = str(exc.strerror or exc)
-            files.append(Checked(str(path), None, reason, [problem(1, 1, "register_unreadable", reason=reason)]))
-            continue
-        files.append(Checked(str(path), validate(loaded, as_of)))
+def check(paths: list[Path], as_of: dt.date | None = None, max_bytes: int = MAX_BYTES,
+          cache: Path | None = None) -> Cascade:
+    """Load and validate every register, then the set (when each file is valid on its own). With a
+    ``cache`` folder, a file's validation is kept there and reused while its bytes, the date and the
+    code are the same (``reuse.Validated``)."""
+    store = reuse.Validated(cache)
+    files = [_checked(path, as_of, max_bytes, store) for path in paths]
+    store.prune()
     cascade = Cascade(files)
     if len(files) > 1:
         check_set(cascade)
     return cascade
+
+
+def _checked(path: Path, as_of: dt.date | None, max_bytes: int, store: reuse.Validated) -> Checked:
+    try:
+        data = path.read_bytes() if path.stat().st_size <= max_bytes else None
+    except OSError as exc:
+        reason = str(exc.strerror or exc)
+        return Checked(str(path), None, reason, [problem(1, 1, "register_unreadable", reason=reason)])
+    if data is None:  # too large: load_file says so
+        return Checked(str(path), validate(load_file(path, max_bytes), as_of))
+    key = reuse.digest("validated", str(path), data, as_of, max_bytes)
+    found = store.get(key)
+    if isinstance(found, Result) and _still_as_of(found):
+        return Checked(str(path), found)
+    result = validate(load_bytes(data, str(path), max_bytes), as_of)
+    if result.register is not None and result.as_of is not None:
+        store.put(key, result)
+    return Checked(str(path), result)
+
+
+def _still_as_of(result: Result) -> bool:
+    """A validation is for one as-of date: the command line's or the register's (both in the key), or
+    today in the register's time zone, which the next day is another (the only way the clock enters it)."""
+    if result.register is None or result.as_of is None:
+        return False
+    if result.as_of.source is not Source.TODAY:
+        return True
+    return result.as_of.date == today(result.register.meta.timezone or DEFAULT_TIMEZONE)
 
 
 def _at(place: Place | None, code: str, **args: object) -> Problem:

@@ -110,21 +110,49 @@ def prepare(ws: Workspace, staged_docs: Path, staged: list[str], print_: str, fo
     if not ws.incremental:
         shutil.rmtree(ws.docs, ignore_errors=True)
         shutil.rmtree(ws.site, ignore_errors=True)
-        shutil.copytree(staged_docs, ws.docs)
+        link_out(staged_docs, ws.docs)
         ws.changed = set(staged)
         ws.rebuilt = {f for f in ws.changed if f.endswith(".md")}
         return
     for name in staged:
-        source, target = staged_docs / name, ws.docs / name
-        content = source.read_bytes()
-        if target.read_bytes() != content:
-            target.write_bytes(content)
+        if _changed(staged_docs / name, ws.docs / name):
             ws.changed.add(name)
     for name in ws.changed | set(forced):
         # Without its output, MkDocs must rebuild it: exact whatever the clock's granularity,
         # where comparing the page's time with its output's could see two writes in one tick.
         (ws.site / output_of(name)).unlink(missing_ok=True)
     ws.rebuilt = {f for f in ws.changed if f.endswith(".md")} | set(forced)
+
+
+def _changed(source: Path, target: Path) -> bool:
+    """Whether the staged ``source`` differs from the workspace's ``target``; the workspace then holds
+    ``source`` itself (a hard link: never a file written in place, which could be a file of the cache).
+
+    A staged file reused from the cache (a unit section, ``reuse.Sections``) is the very file the
+    workspace holds since the last build, and is not read at all. An identical file that is older
+    than the workspace's is linked in too, so the next build finds it the same file; a newer one is
+    left (MkDocs's dirty mode would take its time for an edit and rebuild the page)."""
+    try:
+        if os.path.samefile(source, target):
+            return False
+        same = target.stat().st_size == source.stat().st_size and target.read_bytes() == source.read_bytes()
+    except FileNotFoundError:
+        same = False
+    if same and source.stat().st_mtime_ns > target.stat().st_mtime_ns:
+        return False
+    _link_over(source, target)
+    return not same
+
+
+def _link_over(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.link")
+    partial.unlink(missing_ok=True)
+    try:
+        os.link(source, partial)
+    except OSError:
+        shutil.copy2(source, partial)
+    os.replace(partial, target)
 
 
 def finish(ws: Workspace) -> None:

@@ -28,7 +28,7 @@ SET_BY_THE_PROGRAM = frozenset({"MPLBACKEND", "NO_MKDOCS_2_WARNING"})
 # A new test of more than a second belongs here, or gets @pytest.mark.slow.
 SLOW_MODULES = frozenset({"test_site", "test_integrity", "test_incremental", "test_serve", "test_package",
                           "test_fuzz", "test_history", "test_history_cost", "test_safety", "test_publish",
-                          "test_deploy", "test_report", "test_report_cadence", "test_spreadsheet"})
+                          "test_deploy", "test_report", "test_report_cadence", "test_spreadsheet", "test_reuse"})
 SLOW_TESTS = (
     "tests/test_hostile.py::test_hostile_file_is_refused_cleanly",
     "tests/test_text.py::test_plain_fast_path_matches_the_markdown_converter",

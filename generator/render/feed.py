@@ -129,14 +129,15 @@ def write(site: Site, history: History | None, out: Path, site_url: str | None =
     return out
 
 
-def write_combined(sections: list[tuple[Site, History | None]], out: Path, site_url: str | None = None) -> Path:
+def write_combined(sections: list[tuple[Site, list[Entry]]], out: Path, site_url: str | None = None) -> Path:
     """One feed of every register (issue 15), ``units/feed.xml``: each entry named by its unit and linked
-    to its section; the newest ``LIMIT`` of them all. ``sections[0]`` is the root."""
+    to its section; the newest ``LIMIT`` of them all. ``sections``: each section's site and its own feed's
+    entries (``entries``), the root first."""
     root = sections[0][0]
     found: list[Entry] = []
-    for site, history in sections:
+    for site, own in sections:
         name = _section_name(site)
-        for e in entries(site, history):
+        for e in own:
             found.append(Entry(id=e.id, title=f"{name}: {e.title}", updated=e.updated, link=f"{site.prefix}{e.link}",
                                parts=e.parts, summary=e.summary))
     found.sort(key=lambda e: (e.updated, e.id), reverse=True)

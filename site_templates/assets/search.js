@@ -2,7 +2,8 @@
 
    - The box (partials/site-search.html) is hidden until this script runs, then moved into the
      header; "/" or the magnifier opens it in a dialog (Esc closes it, focus returns).
-   - Pagefind fetches only the index chunks and page fragments a query needs.
+   - Pagefind fetches only the index chunks and page fragments a query needs. A site with units
+     has one index per shard (search_index.py), merged here: one search covers them all.
    - Pagefind folds accents (ọ → o) but not đ → d: each word with a "d" is also searched with
      "đ" ("dang vien" finds "đảng viên"), and the answers are merged.
    - Ranking: a page with the words as a phrase comes first, then pages with every word whole,
@@ -201,12 +202,32 @@
     var bundle = new URL(box.getAttribute("data-bundle"), window.location.href);
     var loading = null, asked = 0, ranked = [], found = null, shown = 0, query = "";
 
+    /* A site with units (issue 15) has an index per shard: the root's in pagefind/, the others listed
+       in pagefind/shards.json (data-shards), fetched beside the engine and merged into it. Results
+       link from the site's root whichever index found them. */
+    function shardList() {
+      var listed = box.getAttribute("data-shards");
+      if (!listed) return Promise.resolve([]);
+      return fetch(new URL(listed, window.location.href).href).then(function (response) {
+        if (response.status === 404) return {shards: []};
+        if (!response.ok) throw new Error(response.status);
+        return response.json();
+      }).then(function (list) { return list && list.shards || []; });
+    }
+
     function load() {
       if (!loading) {
+        var options = {baseUrl: new URL("../", bundle).pathname, excerptLength: 22}, shards = shardList();
         loading = import(new URL("pagefind.js", bundle).href).then(function (pagefind) {
           /* init() fetches the index's entry and the search engine now, while the reader starts typing */
-          return Promise.resolve(pagefind.options({baseUrl: new URL("../", bundle).pathname, excerptLength: 22}))
+          return Promise.resolve(pagefind.options(options))
             .then(function () { return pagefind.init ? pagefind.init() : null; })
+            .then(function () { return shards; })
+            .then(function (paths) {
+              return Promise.all(paths.map(function (path) {
+                return pagefind.mergeIndex(new URL(path, bundle).href, options);
+              }));
+            })
             .then(function () { return pagefind; });
         });
         loading.catch(function () { loading = null; });
@@ -290,10 +311,26 @@
       load().catch(function () { say("error"); });
     }
 
+    /* A word the reader has finished (a space typed after it) has its index chunks fetched while the
+       next word is typed, so the search after the last key waits only for the last word's. */
+    var preloaded = {};
+    function preloadFinished() {
+      var typed = input.value.replace(/"/g, " "), done = typed.split(/\s+/);
+      if (!/\s$/.test(typed)) done.pop();
+      done.forEach(function (word) {
+        if (words(word).join("").length < 2 || preloaded[word] || window.location.protocol === "file:") return;
+        preloaded[word] = true;
+        load().then(function (pagefind) {
+          if (pagefind.preload) variants(word).forEach(function (form) { pagefind.preload(form); });
+        }).catch(function () { preloaded[word] = false; });
+      });
+    }
+
     var timer = null;
     input.addEventListener("input", function () {
       window.clearTimeout(timer);
       timer = window.setTimeout(run, 150);
+      preloadFinished();
     });
     opener.addEventListener("click", open);
     box.querySelector(".site-search__close").addEventListener("click", function () { dialog.close(); });

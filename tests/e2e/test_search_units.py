@@ -1,0 +1,85 @@
+"""Search across the registers of a site with units (issue 15), whose index is split by unit subtree
+(generator/search_index.py) and merged in the browser: typed without diacritics on any page, a query
+finds the pages of every section, and the result opens that page. Served under a sub-path, as on
+GitHub Pages (https://owner.github.io/repo/)."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.network import LOCAL_HOST, is_local
+from tests.e2e.test_browser import SEARCH_RESULTS, search
+
+SUB = "/repo/"
+
+
+class _UnderRepo(http.server.SimpleHTTPRequestHandler):
+    def translate_path(self, path: str) -> str:
+        return super().translate_path(path[len(SUB) - 1:] if path.startswith(SUB) else "/missing")
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+@pytest.fixture(scope="module")
+def repo_url(built_site: Path) -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), functools.partial(_UnderRepo, directory=str(built_site)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="e2e-repo", daemon=True)
+    thread.start()
+    try:
+        yield f"http://{LOCAL_HOST}:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def visitor(browser, repo_url: str) -> Iterator[tuple[object, list[str], list[str]]]:
+    """A page of the site under /repo/, the addresses it asked for, and those that failed."""
+    context = browser.new_context(base_url=repo_url, service_workers="block")
+    context.set_default_timeout(15_000)
+    context.route(lambda url: not is_local(url), lambda route: route.abort())
+    asked: list[str] = []
+    failed: list[str] = []
+    page = context.new_page()
+    page.on("request", lambda r: asked.append(r.url))
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    try:
+        yield page, asked, failed
+    finally:
+        context.close()
+    assert all(is_local(url) for url in asked), [url for url in asked if not is_local(url)]
+
+
+@pytest.mark.parametrize(("start", "query", "found", "heading"), [
+    # a commune's task, from the city's home page
+    ("", "noi ban hun", "units/xa-chieng-co/tasks/", "nội bản Hùn"),
+    # a party cell's task, two levels below the city (the ward's shard)
+    ("agencies/", "sinh hoat chi bo dinh ky", "units/chi-bo-to-5-to-hieu/tasks/", "Sinh hoạt chi bộ định kỳ"),
+    # the city's own task, from deep in a unit's section
+    ("units/chi-bo-to-5-to-hieu/tasks/1/", "be tong hoa duong", "tasks/", "Bê tông hóa"),
+])
+def test_search_on_any_page_finds_and_opens_the_pages_of_every_register(visitor, start, query, found, heading):
+    page, asked, failed = visitor
+    page.goto(SUB + start)
+    links = search(page, query)
+    wanted = re.compile(re.escape(SUB + found) + r"\d+/$")
+    assert any(wanted.match(link) for link in links[:5]), links[:5]
+    at = next(i for i, link in enumerate(links) if wanted.match(link))
+    title = page.locator(SEARCH_RESULTS).nth(at).locator(".site-search__title").inner_text()
+    assert heading.lower() in title.lower(), title
+    page.locator(SEARCH_RESULTS).nth(at).click()
+    page.wait_for_url(re.compile(re.escape(SUB + found) + r"\d+/\?h="))
+    assert heading.lower() in page.locator("article h1").inner_text().lower()
+    assert not failed, failed
+    # the units' pages came from their own indexes, merged in the browser
+    assert any("/repo/pagefind/shards/" in url for url in asked), asked

@@ -1,0 +1,102 @@
+"""Work reused between builds (``generator/reuse.py``): after one unit's register is edited, the sections
+that edit cannot reach come from the cache, the site is exactly the one a clean build makes, and a
+cached validation never hides a mistake."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import reuse
+from generator.build import SiteOptions, Summary, build_site
+from tests.conftest import REGISTERS
+from tests.test_incremental import files
+
+FIXTURE = REGISTERS / "cascade"
+# chi bộ tổ 5 (under phường B): its task 2's only report
+REPORT = "{date: 2021-05-20, status: in_progress, progress: 40}"
+
+
+def run(project: Path, out: str, cache: str) -> Summary:
+    return build_site(SiteOptions(project / "tasks.yaml", project / out, project=project, cache=project / cache,
+                                  pdfs=False))
+
+
+@pytest.fixture
+def project(tmp_path, source_date_epoch) -> Path:
+    shutil.copytree(FIXTURE, tmp_path / "p")
+    return tmp_path / "p"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_one_units_edit_reuses_the_sections_it_cannot_reach_and_gives_the_clean_build(project):
+    first = run(project, "site", "cache")
+    assert first.ok and first.report and first.report.sections_reused == 0
+    again = run(project, "site", "cache")
+    assert again.report and again.report.sections_reused == 3  # nothing changed: every unit reused
+    edit(project / "registers" / "chi-bo-5.yaml", REPORT, REPORT.replace("40}", "65}"))
+    second = run(project, "site", "cache")
+    # chi bộ tổ 5 and phường B (whose pages show the units below it) are made again; xã A is reused
+    assert second.report and second.report.sections_reused == 1
+    clean = run(project, "clean", "fresh-cache")
+    assert clean.report and clean.report.sections_reused == 0
+    assert files(project / "site") == files(project / "clean")
+    page = (project / "site" / "units" / "chi-bo-5" / "tasks" / "2" / "index.html").read_text(encoding="utf-8")
+    assert "65%" in page
+
+
+def test_a_parents_edit_reaches_the_units_that_contribute_to_it(project):
+    run(project, "site", "cache")
+    edit(project / "tasks.yaml", "Bê tông hóa", "Cứng hóa")
+    second = run(project, "site", "cache")
+    assert second.report and second.report.sections_reused == 1  # chi bộ tổ 5's parent is phường B, not the city
+    run(project, "clean", "fresh-cache")
+    assert files(project / "site") == files(project / "clean")
+    page = (project / "site" / "units" / "xa-a" / "tasks" / "1" / "index.html").read_text(encoding="utf-8")
+    assert "Cứng hóa đường giao thông nông thôn" in page  # the city's task xã A's task 1 contributes to
+
+
+def test_a_cached_validation_never_hides_a_mistake(project):
+    assert run(project, "site", "cache").ok
+    edit(project / "registers" / "xa-a.yaml", "{date: 2021-05-20", "{date: 2021-13-45")
+    failed = run(project, "site", "cache")
+    assert failed.status == "invalid"
+    where = [(path, p.line) for path, _, problems in failed.files for p in problems]
+    assert any(path.endswith("xa-a.yaml") for path, _ in where)
+
+
+def test_a_half_saved_section_is_not_used(project):
+    run(project, "site", "cache")
+    for marker in (project / "cache" / "sections").glob(f"*/*/{reuse.COMPLETE}"):
+        marker.unlink()
+    again = run(project, "site", "cache")
+    assert again.report and again.report.sections_reused == 0
+    run(project, "clean", "fresh-cache")
+    assert files(project / "site") == files(project / "clean")
+
+
+def test_a_validation_as_of_today_is_not_reused_the_next_day(tmp_path, monkeypatch):
+    from generator import asof, cascade
+
+    register = tmp_path / "tasks.yaml"
+    shutil.copy(FIXTURE / "tasks.yaml", register)
+    edit(register, "  as_of: 2021-05-31\n", "")  # figures as of today
+    day = [dt.date(2021, 6, 1)]
+    monkeypatch.setattr(asof, "today", lambda zone=asof.DEFAULT_TIMEZONE, now=None: day[0])
+    monkeypatch.setattr(cascade, "today", asof.today)
+    cache = tmp_path / "validated"
+    first = cascade.check([register], cache=cache).root.result
+    same_day = cascade.check([register], cache=cache).root.result
+    day[0] = dt.date(2021, 6, 2)
+    next_day = cascade.check([register], cache=cache).root.result
+    assert first and first.as_of and first.as_of.date == dt.date(2021, 6, 1)
+    assert same_day and same_day.as_of and same_day.as_of.date == dt.date(2021, 6, 1)
+    assert next_day and next_day.as_of and next_day.as_of.date == dt.date(2021, 6, 2)
