@@ -150,3 +150,16 @@ def test_a_single_document_to_render_starts_no_worker(may, tmp_path, monkeypatch
     monkeypatch.setattr(report_pages, "ProcessPoolExecutor", no_pool)
     written = report_pages.write_pdfs(documents(reg, [Month(2021, 5)], tmp_path), None, workers=2)
     assert written == [tmp_path / "2021-05.pdf"] and written[0].read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.slow
+@needs_engine
+def test_without_processes_to_be_had_the_pdfs_are_rendered_in_turn(may, tmp_path, monkeypatch):
+    reg, _ = may
+
+    def no_semaphores(*args: object, **kwargs: object) -> None:
+        raise OSError("no /dev/shm")
+
+    monkeypatch.setattr(report_pages, "ProcessPoolExecutor", no_semaphores)
+    written = report_pages.write_pdfs(documents(reg, [Month(2021, 4), Month(2021, 5)], tmp_path), None, workers=2)
+    assert [p.name for p in written] == ["2021-04.pdf", "2021-05.pdf"]

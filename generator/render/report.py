@@ -194,17 +194,25 @@ class _Renderer:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
     def submit(self, html: str, where: Where) -> None:
-        if self.workers < 2:
-            self.done.append((render_pdf(html), where))
-        elif self.pool is None and self.held is None:
-            self.held = (html, where)
-        else:
+        parallel = self.workers >= 2
+        if parallel and self.pool is None and self.held is None:
+            self.held = (html, where)  # the pool waits for a second document
+            return
+        if parallel and self.pool is None:
+            self._start()
+        queue = [self.held, (html, where)] if self.held is not None else [(html, where)]
+        self.held = None
+        for document, tag in queue:
             if self.pool is None:
-                self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
-            if self.held is not None:
-                self.pending.append((self.pool.submit(render_pdf, self.held[0]), self.held[1]))
-                self.held = None
-            self.pending.append((self.pool.submit(render_pdf, html), where))
+                self.done.append((render_pdf(document), tag))
+            else:
+                self.pending.append((self.pool.submit(render_pdf, document), tag))
+
+    def _start(self) -> None:
+        try:
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        except OSError:  # no processes to be had here (a sandbox without /dev/shm): render in turn
+            self.workers = 0
 
     def finished(self) -> list[tuple[bytes, Where]]:
         """The PDFs ready now (raising a worker's failure)."""
