@@ -403,10 +403,11 @@ def _monthly_reports(site: pages.Site, docs: Path, options: BuildOptions, report
                                      reason=i18n.t(f"cli.pdf_reason.{engine}", site.lang)))
     else:
         cache = (options.cache or options.project / ".cache") / "reports"
-        for r in made:
-            html = report_pages.document(site.register, r, site.lang, site.site_url, site.templates)
-            if report_pages.write_pdf(html, docs / "reports" / f"{r.month.key}.pdf", cache):
-                pdfs.add(r.month.key)
+        # each month's document is prepared while the previous ones render, in parallel, one per core
+        documents = ((report_pages.document(site.register, r, site.lang, site.site_url, site.templates),
+                      docs / "reports" / f"{r.month.key}.pdf") for r in made)
+        written = report_pages.write_pdfs(documents, cache, workers=min(os.cpu_count() or 1, len(made)))
+        pdfs = {path.stem for path in written}
     return pages.render(site, docs, report_pages.pages(made, pdfs))
 
 

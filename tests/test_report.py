@@ -319,6 +319,10 @@ def test_a_monthly_report_of_1000_tasks_builds(tmp_path):
     r = monthly_report(result.register, month, result.as_of.date)
     # the length follows what changed and what is overdue, not the number of tasks
     assert pages <= 6 + (len(r.concerns) + len(r.finished) + r.late_total + len(r.due_next)) // 3
+    # on paper, the most urgent in full and every other overdue or at-risk task as a row: none left out
+    text = " ".join(pdf_text(out, layout=False).split())
+    assert len(r.concerns) > report_pages.DOC_CARDS and "Ngoài 30 nhiệm vụ cấp bách nhất" in text
+    assert [c.task.id for c in r.concerns if f"Nhiệm vụ {c.task.id}. " not in text] == []
 
 
 def test_a_bodys_own_report_template_wins_in_the_pdf_document(may, tmp_path):

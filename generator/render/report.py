@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing
 import os
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,7 +23,7 @@ from typing import Any
 
 from .. import i18n
 from ..model import Register
-from ..report import AT_RISK_PROGRESS, PARTS, MonthlyReport
+from ..report import AT_RISK_PROGRESS, PARTS, LateUnit, MonthlyReport
 from .. import resources
 from .pages import Page, environment
 
@@ -31,9 +34,32 @@ FONT_FILES = {("normal", "normal"): "DejaVuSerif.ttf", ("bold", "normal"): "Deja
               ("normal", "italic"): "DejaVuSerif-Italic.ttf", ("bold", "italic"): "DejaVuSerif-BoldItalic.ttf"}
 
 
-# Items per list on the report's web page (the PDF has them all): 10,000 tasks made a 6.7 MB page.
+# Items per list on the report's web page: 10,000 tasks made a 6.7 MB page.
 WEB_ROWS = 100
-CONTEXT = {"parts": PARTS, "at_risk_progress": AT_RISK_PROGRESS, "web_rows": WEB_ROWS}
+# On paper (the Standing Board's meeting): the most urgent overdue/at-risk tasks in full, with the quoted
+# difficulties and proposals; every other one as one row of a compact table. Other lists name their items
+# after DOC_ROWS by number. 1,000 tasks made a 148-page December report.
+DOC_CARDS = 30
+DOC_ROWS = 30
+
+
+def late_split(units: list[LateUnit], cap: int) -> tuple[list[LateUnit], list[LateUnit]]:
+    """The units late in reporting as a report shows them: the first ``cap`` tasks in its table (a unit
+    cut short keeps its first ones there), the others after it, by unit."""
+    shown: list[LateUnit] = []
+    rest: list[LateUnit] = []
+    left = cap
+    for unit in units:
+        if left > 0:
+            shown.append(LateUnit(unit.agency, unit.tasks[:left]))
+        if len(unit.tasks) > left:
+            rest.append(LateUnit(unit.agency, unit.tasks[max(left, 0):]))
+        left -= len(unit.tasks)
+    return shown, rest
+
+
+CONTEXT = {"parts": PARTS, "at_risk_progress": AT_RISK_PROGRESS, "web_rows": WEB_ROWS,
+           "doc_cards": DOC_CARDS, "doc_rows": DOC_ROWS, "late_split": late_split}
 
 
 def title(register: Register, report: MonthlyReport, lang: str) -> str:
@@ -98,19 +124,118 @@ def engine() -> Engine | str:
 def write_pdf(html: str, out: Path, cache: Path | None = None) -> bool:
     """Write the PDF of ``html`` to ``out`` (reused from ``cache`` when the same document was made before).
     False when there is no engine."""
+    return bool(write_pdfs([(html, out)], cache, workers=0))
+
+
+def write_pdfs(documents: Iterable[tuple[str, Path]], cache: Path | None = None, workers: int = 0) -> list[Path]:
+    """Write the PDF of each ``(html, out)``; returns the files written (none when there is no engine).
+    A document made before is copied from ``cache``; the others are rendered in up to ``workers``
+    worker processes, the next document prepared while the previous ones render (in this process when
+    ``workers`` < 2 or only one is to be rendered). Each file is written whole or not at all; the first
+    failure is raised once the running renders have stopped, and no further document is started."""
     found = engine()
     if isinstance(found, str):
-        return False
-    key = hashlib.sha256(f"{found.version}\0{html}".encode()).hexdigest()[:32]
-    cached = cache / f"{key}.pdf" if cache else None
-    if cached and cached.is_file():
-        _write(out, cached.read_bytes())
-        return True
-    data = found.module.HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+        return []
+    written: list[Path] = []
+    with _Renderer(workers) as renderer:
+        for html, out in documents:
+            cached = cache / f"{_cache_key(found, html)}.pdf" if cache else None
+            if cached and cached.is_file():
+                _write(out, cached.read_bytes())
+                written.append(out)
+            else:
+                renderer.submit(html, (out, cached))
+            written += (_keep(data, *where) for data, where in renderer.finished())
+        written += (_keep(data, *where) for data, where in renderer.rest())
+    return written
+
+
+def _cache_key(found: Engine, html: str) -> str:
+    return hashlib.sha256(f"{found.version}\0{html}".encode()).hexdigest()[:32]
+
+
+def _keep(data: bytes, out: Path, cached: Path | None) -> Path:
     _write(out, data)
     if cached:
         _write(cached, data)
-    return True
+    return out
+
+
+def render_pdf(html: str) -> bytes:
+    """The PDF of one document (in a worker process, or in this one)."""
+    found = engine()
+    if isinstance(found, str):  # the parent found the engine: a worker that cannot is broken
+        raise RuntimeError(found)
+    data: bytes = found.module.HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+    return data
+
+
+Where = tuple[Path, Path | None]
+
+
+class _Renderer:
+    """Renders documents in worker processes, gives back each PDF with what it was tagged with. The pool
+    starts with the second document to render: a single one (a warm build after one edit) is rendered in
+    this process, without starting workers. They are started afresh (``spawn``): a fork would copy the
+    build's whole memory (the register, its figures, the site's pages) into each of them."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+        self.held: tuple[str, Where] | None = None
+        self.pending: list[tuple[Future[bytes], Where]] = []
+        self.done: list[tuple[bytes, Where]] = []
+
+    def __enter__(self) -> _Renderer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:  # after a failure: nothing new starts, the running renders end first
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, html: str, where: Where) -> None:
+        parallel = self.workers >= 2
+        if parallel and self.pool is None and self.held is None:
+            self.held = (html, where)  # the pool waits for a second document
+            return
+        if parallel and self.pool is None:
+            self._start()
+        queue = [self.held, (html, where)] if self.held is not None else [(html, where)]
+        self.held = None
+        for document, tag in queue:
+            if self.pool is None:
+                self.done.append((render_pdf(document), tag))
+            else:
+                self.pending.append((self.pool.submit(render_pdf, document), tag))
+
+    def _start(self) -> None:
+        try:
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        except OSError:  # no processes to be had here (a sandbox without /dev/shm): render in turn
+            self.workers = 0
+
+    def finished(self) -> list[tuple[bytes, Where]]:
+        """The PDFs ready now (raising a worker's failure)."""
+        ready, waiting, self.done = self.done, [], []
+        for future, where in self.pending:
+            if future.done():
+                ready.append((future.result(), where))
+            else:
+                waiting.append((future, where))
+        self.pending = waiting
+        return ready
+
+    def rest(self) -> Iterator[tuple[bytes, Where]]:
+        """Every PDF still to come, each as soon as it is ready."""
+        if self.held is not None:
+            html, where = self.held
+            self.held = None
+            self.done.append((render_pdf(html), where))
+        yield from self.finished()
+        futures = {future: where for future, where in self.pending}
+        self.pending = []
+        for future in as_completed(futures):
+            yield future.result(), futures[future]
 
 
 def _write(path: Path, data: bytes) -> None:
