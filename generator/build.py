@@ -185,7 +185,7 @@ class BuildReport:
 # copy itself into itself, or overwrite what it is made from) nor over a folder that holds one.
 SOURCE_FOLDERS = ("content", "generator", "site_templates", "schema", "tests", "tools", "benchmarks", ".git",
                   ".github")
-CACHE_FOLDERS = ("site-builder", "charts", "history", "sections", "validated", "search")  # the preview may live in the cache, not in these
+CACHE_FOLDERS = ("site-builder", "charts", "history", "sections", "validated", "search", "reports")  # the preview may live in the cache, not in these
 
 
 def check_out_dir(out: Path, project: Path, cache: Path | None = None) -> None:
@@ -402,7 +402,7 @@ def _monthly_reports(site: pages.Site, docs: Path, options: BuildOptions, report
         report.notices.append(i18n.t("cli.pdf_engine_missing", site.lang,
                                      reason=i18n.t(f"cli.pdf_reason.{engine}", site.lang)))
     else:
-        cache = (options.cache or options.project / ".cache") / "reports"
+        cache = options.cache_dir / "reports"
         # each month's document is prepared while the previous ones render, in parallel, one per core
         documents = ((report_pages.document(site.register, r, site.lang, site.site_url, site.templates),
                       docs / "reports" / f"{r.month.key}.pdf") for r in made)
