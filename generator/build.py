@@ -250,10 +250,11 @@ def build_from(sources: Sources, options: BuildOptions) -> BuildReport:
     report.address = address = _address(sources.register, options)
     options.out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{options.out.name}-build-", dir=options.out.parent))
+    sections_store = reuse.Sections(options.cache_dir / "sections")
     try:
         docs = staging / "docs"
         stage = _Stages(report, options.progress, options.on_stage)
-        subtrees = _stage_pages(sources, options, docs, stage, report)
+        subtrees = _stage_pages(sources, options, docs, stage, report, sections_store)
         sources.release()
         with incremental.workspace(options.cache_dir / "site-builder", staging) as ws:
             staged = stage("mkdocs", _site_builder, ws, staging, docs, sources.register, options, address.url,
@@ -266,13 +267,14 @@ def build_from(sources: Sources, options: BuildOptions) -> BuildReport:
         _swap(staging / "site", options.out)
         stage.hook("done")
     finally:
+        sections_store.keep()  # the units' staged sections back into the cache (they are deterministic)
         shutil.rmtree(staging, ignore_errors=True)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _stage_pages(sources: Sources, options: BuildOptions, docs: Path, stage: _Stages,
-                 report: BuildReport) -> list[tuple[str, list[str]]] | None:
+def _stage_pages(sources: Sources, options: BuildOptions, docs: Path, stage: _Stages, report: BuildReport,
+                 store: reuse.Sections) -> list[tuple[str, list[str]]] | None:
     """Every page, picture and data file of the site into ``docs`` (the root's, then each unit's section).
     Nothing made here outlives it but the files, and, for a site with units, the subtrees under the root
     that the search index is split by (``search_index.groups``); None for a site of one register."""
@@ -293,7 +295,7 @@ def _stage_pages(sources: Sources, options: BuildOptions, docs: Path, stage: _St
     stage("feed", feed.write, site, found, docs / "feed.xml", url)
     if links is not None:
         sections: list[tuple[pages.Site, list[feed.Entry]]] = [(site, feed.entries(site, found))]
-        generated += stage("units", _unit_sections, site, links, docs, options, sections, report)
+        generated += stage("units", _unit_sections, site, links, docs, options, sections, report, store)
         stage("feed_all", feed.write_combined, sections, docs / "units" / "feed.xml", url)
         stage("data_all", data_files.write_combined, links, docs / "data" / "all", url)
     _check_hand_written(hand_written, generated, docs)
@@ -429,12 +431,12 @@ def _links(register: Register, figures: Figures, options: BuildOptions, units: S
 
 
 def _unit_sections(root: pages.Site, links: cascade.Links, docs: Path, options: BuildOptions,
-                   sections: list[tuple[pages.Site, list[feed.Entry]]], report: BuildReport) -> list[Path]:
+                   sections: list[tuple[pages.Site, list[feed.Entry]]], report: BuildReport,
+                   store: reuse.Sections) -> list[Path]:
     """Every unit's section under ``units/<id>/``: the same pages, list data, open data, charts, monthly
     reports and feed as the root's, from the same renderers with the section as their root. A section
     whose inputs are those of the last build is taken from the cache instead (``reuse.Sections``)."""
     written: list[Path] = []
-    store = reuse.Sections(options.cache_dir / "sections")
     keys = _SectionKeys(root, links, options)
     made: list[tuple[cascade.SiteUnit, pages.Site, history.History, str]] = []
     for section in links.sections[1:]:
@@ -452,8 +454,7 @@ def _unit_sections(root: pages.Site, links: cascade.Links, docs: Path, options: 
             made.append((section, site, found, key))
             sections.append((site, []))  # its feed's entries once its reports are made, below
         else:
-            files, entries = reused
-            written += files
+            entries = reused[0]
             report.sections_reused += 1
             sections.append((site, entries if isinstance(entries, list) else []))
     _unit_charts([site for _, site, _, _ in made], docs, options)
@@ -469,7 +470,6 @@ def _unit_sections(root: pages.Site, links: cascade.Links, docs: Path, options: 
         entries = feed.entries(site, found)
         sections[[s for s, _ in sections].index(site)] = (site, entries)
         store.save(section.unit.id if section.unit else "", key, where, entries)
-    store.prune()
     return written
 
 

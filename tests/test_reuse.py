@@ -100,3 +100,17 @@ def test_a_validation_as_of_today_is_not_reused_the_next_day(tmp_path, monkeypat
     assert first and first.as_of and first.as_of.date == dt.date(2021, 6, 1)
     assert same_day and same_day.as_of and same_day.as_of.date == dt.date(2021, 6, 1)
     assert next_day and next_day.as_of and next_day.as_of.date == dt.date(2021, 6, 2)
+
+
+def test_a_section_whose_files_are_out_when_a_build_dies_is_never_trusted(tmp_path):
+    store = reuse.Sections(tmp_path / "sections")
+    staged = tmp_path / "staging-1" / "units" / "xa-a"
+    (staged / "tasks" / "1").mkdir(parents=True)
+    (staged / "tasks" / "1" / "index.md").write_text("# 1", encoding="utf-8")
+    store.save("xa-a", "k1", staged, ["entry"])
+    store.keep()
+    into = tmp_path / "staging-2" / "units" / "xa-a"
+    assert reuse.Sections(tmp_path / "sections").restore("xa-a", "k1", into) == (["entry"],)
+    assert (into / "tasks" / "1" / "index.md").read_text(encoding="utf-8") == "# 1"
+    # the build is killed here: keep() never runs; the next build finds no entry to use
+    assert reuse.Sections(tmp_path / "sections").restore("xa-a", "k1", tmp_path / "staging-3" / "x") is None
