@@ -295,9 +295,10 @@ def _stage_pages(sources: Sources, options: BuildOptions, docs: Path, stage: _St
     stage("feed", feed.write, site, found, docs / "feed.xml", url)
     if links is not None:
         sections: list[tuple[pages.Site, list[feed.Entry]]] = [(site, feed.entries(site, found))]
-        generated += stage("units", _unit_sections, site, links, docs, options, sections, report, store)
+        rows: dict[str, list[dict[str, object]]] = {}  # each unit's rows of data/all/, made with its section
+        generated += stage("units", _unit_sections, site, links, docs, options, sections, rows, report, store)
         stage("feed_all", feed.write_combined, sections, docs / "units" / "feed.xml", url)
-        stage("data_all", data_files.write_combined, links, docs / "data" / "all", url)
+        stage("data_all", data_files.write_combined, links, docs / "data" / "all", url, rows)
     _check_hand_written(hand_written, generated, docs)
     return search_index.groups(links) if links is not None else None
 
@@ -431,8 +432,8 @@ def _links(register: Register, figures: Figures, options: BuildOptions, units: S
 
 
 def _unit_sections(root: pages.Site, links: cascade.Links, docs: Path, options: BuildOptions,
-                   sections: list[tuple[pages.Site, list[feed.Entry]]], report: BuildReport,
-                   store: reuse.Sections) -> list[Path]:
+                   sections: list[tuple[pages.Site, list[feed.Entry]]], rows: dict[str, list[dict[str, object]]],
+                   report: BuildReport, store: reuse.Sections) -> list[Path]:
     """Every unit's section under ``units/<id>/``: the same pages, list data, open data, charts, monthly
     reports and feed as the root's, from the same renderers with the section as their root. A section
     whose inputs are those of the last build is taken from the cache instead (``reuse.Sections``)."""
@@ -449,14 +450,14 @@ def _unit_sections(root: pages.Site, links: cascade.Links, docs: Path, options: 
         site = pages.Site(reg, section.figures, reg.meta.language, edit_base=_edit_base(reg, unit_options, root.register),
                           history=found, site_url=url, templates=root.templates, prefix=prefix, links=links)
         key = keys.of(section, found)
-        reused = store.restore(unit, key, docs / prefix)
-        if reused is None:
+        kept = _reused_section(store.restore(unit, key, docs / prefix), docs / prefix)
+        if kept is None:
             made.append((section, site, found, key))
             sections.append((site, []))  # its feed's entries once its reports are made, below
         else:
-            entries = reused[0]
+            entries, rows[prefix] = kept
             report.sections_reused += 1
-            sections.append((site, entries if isinstance(entries, list) else []))
+            sections.append((site, entries))
     _unit_charts([site for _, site, _, _ in made], docs, options)
     for section, site, found, key in made:
         reg, prefix = section.register, section.prefix
@@ -469,8 +470,21 @@ def _unit_sections(root: pages.Site, links: cascade.Links, docs: Path, options: 
         feed.write(site, found, where / "feed.xml", site.site_url)
         entries = feed.entries(site, found)
         sections[[s for s, _ in sections].index(site)] = (site, entries)
-        store.save(section.unit.id if section.unit else "", key, where, entries)
+        rows[prefix] = data_files.section_rows(section, root.site_url)
+        store.save(section.unit.id if section.unit else "", key, where, (entries, rows[prefix]))
     return written
+
+
+def _reused_section(restored: tuple[object] | None, folder: Path) -> tuple[list[feed.Entry], list[dict[str, object]]] | None:
+    """A section's feed entries and data rows as its cache entry kept them; None (and its files taken
+    away again) when there is no entry or it holds something else."""
+    if restored is None:
+        return None
+    extra = restored[0]
+    if isinstance(extra, tuple) and len(extra) == 2 and isinstance(extra[0], list) and isinstance(extra[1], list):
+        return extra[0], extra[1]
+    shutil.rmtree(folder, ignore_errors=True)
+    return None
 
 
 class _SectionKeys:

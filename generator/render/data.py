@@ -199,27 +199,35 @@ def write(reg: Register, fig: Figures, register_path: Path, out: Path, site_url:
 COMBINED_FIELDS = ("register", "register_name", "unit_kind", "parent_register") + TASK_CSV_FIELDS
 
 
-def combined_rows(links: Any, site_url: str | None = None) -> list[dict[str, Any]]:
+def combined_rows(links: Any, site_url: str | None = None,
+                  known: dict[str, list[dict[str, Any]]] | None = None) -> list[dict[str, Any]]:
     """Every register's tasks in one table (issue 15), each once, named by its register (the unit's id;
     the root's id, or empty when the root names no unit); ``url`` and ``contributes_to`` lead to the
     task pages; ``contributes_to`` holds task numbers of the parent register. Relative addresses are from
-    ``data/all/``."""
-    base = site_url.rstrip("/") + "/" if site_url else "../../"
+    ``data/all/``. ``known``: rows of sections already made (by section prefix), as ``section_rows``
+    gives them."""
     rows = []
     for section in links.sections:
-        unit = section.unit
-        for task in section.register.tasks:
-            row = task_record(section.register, section.figures, task, base + section.prefix)
-            rows.append({"register": unit.id if unit else "", "register_name": section.name,
-                         "unit_kind": unit.kind if unit else "", "parent_register": (unit.parent or "") if unit else "",
-                         **row})
+        found = (known or {}).get(section.prefix)
+        rows += found if found is not None else section_rows(section, site_url)
     return rows
 
 
-def write_combined(links: Any, out: Path, site_url: str | None = None) -> list[Path]:
+def section_rows(section: Any, site_url: str | None = None) -> list[dict[str, Any]]:
+    """One section's rows of the combined table."""
+    base = site_url.rstrip("/") + "/" if site_url else "../../"
+    unit = section.unit
+    named = {"register": unit.id if unit else "", "register_name": section.name,
+             "unit_kind": unit.kind if unit else "", "parent_register": (unit.parent or "") if unit else ""}
+    return [{**named, **task_record(section.register, section.figures, task, base + section.prefix)}
+            for task in section.register.tasks]
+
+
+def write_combined(links: Any, out: Path, site_url: str | None = None,
+                   known: dict[str, list[dict[str, Any]]] | None = None) -> list[Path]:
     """``data/all/tasks.csv`` and ``tasks.json``: the tasks of every register, with a ``register`` column."""
     out.mkdir(parents=True, exist_ok=True)
-    rows = combined_rows(links, site_url)
+    rows = combined_rows(links, site_url, known)
     (out / "tasks.csv").write_bytes(_csv(COMBINED_FIELDS, rows))
     (out / "tasks.json").write_bytes(_json(rows))
     return [out / "tasks.csv", out / "tasks.json"]
