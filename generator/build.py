@@ -264,7 +264,7 @@ def build_from(sources: Sources, options: BuildOptions) -> BuildReport:
         stage("search", _search_index, staging / "site", subtrees or [], options.cache_dir / "search")
         (staging / "site" / MARKER).write_text(_marker_text(staging / "site"), encoding="utf-8")
         stage.hook("swap")
-        _swap(staging / "site", options.out)
+        _swap(staging / "site", options.out, ws.spare)
         stage.hook("done")
     finally:
         sections_store.keep()  # the units' staged sections back into the cache (they are deterministic)
@@ -583,7 +583,7 @@ def _site_builder(ws: incremental.Workspace, staging: Path, docs: Path, register
     with incremental.fresh_outputs():
         _run_mkdocs(config, options.strict, dirty=ws.incremental)
     incremental.finish(ws)
-    incremental.link_out(ws.site, staging / "site")
+    incremental.link_out(ws.site, staging / "site", ws.spare)
     return staged
 
 
@@ -697,12 +697,13 @@ def _run_mkdocs(config_path: Path, strict: bool, dirty: bool = False) -> None:
         logging.getLogger("mkdocs.commands.build").removeFilter(notice)
 
 
-def _swap(new: Path, out: Path) -> None:
+def _swap(new: Path, out: Path, spare: Path | None = None) -> None:
     """Replace ``out`` by ``new``. Where the kernel can exchange two paths in one step
     (Linux ``renameat2(RENAME_EXCHANGE)``) there is no moment without a site; elsewhere
-    two renames leave a window of microseconds."""
+    two renames leave a window of microseconds. The replaced site is kept as ``spare`` for the
+    next build (``incremental.link_out``) where it can be."""
     if out.exists() and _exchange(new, out):
-        shutil.rmtree(new, ignore_errors=True)  # ``new`` now holds the previous site
+        incremental.keep_spare(new, spare)  # ``new`` now holds the previous site
         return
     old = None
     if out.exists():

@@ -141,3 +141,20 @@ def test_the_published_site_shares_the_workspace_bytes_and_a_later_build_leaves_
     assert files(project / "site") == before  # sitemap, 404 page, rebuilt pages: not written through the links
     assert "45%" in (project / "other" / "tasks" / "4" / "index.html").read_text(encoding="utf-8")
     assert "45%" not in page.read_text(encoding="utf-8")
+
+
+def test_the_replaced_site_is_brought_up_to_date_as_the_next_copy_and_never_differs_from_a_clean_build(project):
+    """The site a build replaces is kept as a spare and, in the next build, made the workspace's site
+    again by linking only what changed and removing what is gone: a page added, edited, removed."""
+    register, cache = project / "tasks.yaml", project / "cache"
+    original = register.read_text(encoding="utf-8")
+    added = original + "  - {id: 9, title: Trồng cây xanh, group: do-thi, lead: phong-qldt, deadline: 2021-11-30}\n"
+    edited = added.replace(REPORT, REPORT.replace("30}", "45}"))
+    for number, text in enumerate([original, added, edited, original]):
+        register.write_text(text, encoding="utf-8")
+        run(register, project / "site", cache)
+        clean = project / f"clean-{number}"
+        run(register, clean, project / f"fresh-{number}")
+        assert files(project / "site") == files(clean)
+        assert (project / "site" / "tasks" / "9" / "index.html").exists() == (text != original)
+    assert (cache / "site-builder" / "spare").is_dir()  # the site the last build replaced, kept for the next
