@@ -98,7 +98,13 @@ def fingerprint(config_text: str, theme_dirs: list[Path], staged: list[str], tit
 
 
 def staged_files(docs: Path) -> list[str]:
-    return sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file())
+    """Every staged file, relative, in posix form, sorted (``os.walk``: a province stages 28,000)."""
+    found: list[str] = []
+    for folder, _, files in os.walk(docs):
+        relative = os.path.relpath(folder, docs)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        found += [prefix + name for name in files if os.path.isfile(os.path.join(folder, name))]
+    return sorted(found)
 
 
 def prepare(ws: Workspace, staged_docs: Path, staged: list[str], print_: str, forced: list[str]) -> None:
