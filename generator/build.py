@@ -265,6 +265,7 @@ def build_from(sources: Sources, options: BuildOptions) -> BuildReport:
         (staging / "site" / MARKER).write_text(_marker_text(staging / "site"), encoding="utf-8")
         stage.hook("swap")
         _swap(staging / "site", options.out, ws.spare)
+        incremental.make_spare(ws.site, ws.spare)
         stage.hook("done")
     finally:
         sections_store.keep()  # the units' staged sections back into the cache (they are deterministic)

@@ -202,6 +202,20 @@ def keep_spare(old_site: Path, spare: Path | None) -> None:
     shutil.rmtree(old_site, ignore_errors=True)
 
 
+def make_spare(site: Path, spare: Path | None) -> None:
+    """A build that replaced no site (the first into its folder) leaves no spare: make one, so that the
+    next build's ``link_out`` need not make the whole tree. Built under a temporary name and renamed;
+    given up on any trouble (another build may be using the workspace by now)."""
+    if spare is None or spare.exists() or not site.is_dir() or not spare.parent.is_dir():
+        return
+    partial = spare.with_name(f".{spare.name}-{os.getpid()}")
+    try:
+        shutil.copytree(site, partial, copy_function=_link)
+        os.rename(partial, spare)
+    except OSError:
+        shutil.rmtree(partial, ignore_errors=True)
+
+
 def _link(source: str, dest: str) -> None:
     try:
         os.link(source, dest)
