@@ -157,4 +157,5 @@ def test_the_replaced_site_is_brought_up_to_date_as_the_next_copy_and_never_diff
         run(register, clean, project / f"fresh-{number}")
         assert files(project / "site") == files(clean)
         assert (project / "site" / "tasks" / "9" / "index.html").exists() == (text != original)
-    assert (cache / "site-builder" / "spare").is_dir()  # the site the last build replaced, kept for the next
+        # the first build replaced no site and made its spare; later ones keep the site they replaced
+        assert (cache / "site-builder" / "spare").is_dir()
