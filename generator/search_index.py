@@ -16,6 +16,10 @@ what it was made from (the relative path, size, modification time and inode of e
 Pagefind's version and the options): a shard none of whose pages changed is linked from the cache, not
 indexed again. The inode is what makes this sound: the site builder writes every page it rebuilds as a
 new file (``incremental.fresh_outputs``), so a rebuilt page has a new inode even within one clock tick.
+When that quick digest differs, a second one of the pages' bytes decides: the site builder rebuilds the
+navigation pages (the root's home, its lists) on every build, mostly to the same bytes, and a shard whose
+pages are byte for byte the last run's is not indexed again either (its entry then takes the new quick
+digest, so the next build need not read the pages).
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -214,7 +218,7 @@ def write(site: Path, subtrees: Sequence[tuple[str, Sequence[str]]] = (), cache:
     with _store(cache) as store:
         entries = {s: store / s.cache_key for s in shards}
         digests = {s: inputs_digest(site, s, pages[s]) for s in shards}
-        stale = [s for s in shards if not reusable(entries[s], digests[s])]
+        stale = [s for s in shards if not reusable(entries[s], digests[s], lambda s=s: content_digest(site, s, pages[s]))]
         with concurrent.futures.ThreadPoolExecutor(max(1, jobs)) as pool:
             list(pool.map(lambda s: index(site, s, entries[s], digests[s]), stale))
         for shard in shards:
@@ -246,15 +250,30 @@ def pagefind_version() -> str:
     return "unknown"
 
 
+def _options(shard: Shard) -> str:
+    options = {"format": CACHE_FORMAT, "pagefind": pagefind_version(), "exclude": shard.exclude, "unused": UNUSED,
+               "glob": shard.glob(), "whole_site": shard.whole_site}
+    return json.dumps(options, sort_keys=True)
+
+
 def inputs_digest(site: Path, shard: Shard, pages: Sequence[str] | None = None) -> str:
     """What the shard's bundle is made from: the options, Pagefind's version, and each page's relative
     path, size, modification time and inode."""
-    options = {"format": CACHE_FORMAT, "pagefind": pagefind_version(), "exclude": shard.exclude, "unused": UNUSED,
-               "glob": shard.glob(), "whole_site": shard.whole_site}
-    digest = hashlib.sha256(json.dumps(options, sort_keys=True).encode())
+    digest = hashlib.sha256(_options(shard).encode())
     for page in shard.pages(site) if pages is None else pages:
         stat = (site / page).stat()
         digest.update(f"{page}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}\n".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def content_digest(site: Path, shard: Shard, pages: Sequence[str] | None = None) -> str:
+    """What the shard's bundle is made from, by the pages' bytes: the options, Pagefind's version, and each
+    page's relative path and content."""
+    digest = hashlib.sha256(_options(shard).encode())
+    for page in shard.pages(site) if pages is None else pages:
+        data = (site / page).read_bytes()
+        digest.update(f"{page}\0{len(data)}\n".encode("utf-8", "surrogateescape"))
+        digest.update(data)
     return digest.hexdigest()
 
 
@@ -267,13 +286,28 @@ def manifest(bundle: Path) -> dict[str, list[object]]:
     return found
 
 
-def reusable(entry: Path, digest: str) -> bool:
-    """Whether the cache entry was made from these inputs and its bundle is whole and unaltered."""
+def reusable(entry: Path, digest: str, content: Callable[[], str] | None = None) -> bool:
+    """Whether the cache entry was made from these inputs (by ``digest``, else by the ``content`` digest,
+    reckoned only then) and its bundle is whole and unaltered. An entry found by content takes ``digest``."""
     try:
         done = json.loads((entry / DONE).read_text(encoding="utf-8"))
-        return bool(done.get("inputs") == digest and done.get("files") == manifest(entry / BUNDLE))
+        if done.get("files") != manifest(entry / BUNDLE):
+            return False
+        if done.get("inputs") == digest:
+            return True
+        if content is None or done.get("content") != content():
+            return False
     except (OSError, ValueError, AttributeError):
         return False
+    _write_done(entry, {**done, "inputs": digest})
+    return True
+
+
+def _write_done(entry: Path, done: dict[str, object]) -> None:
+    """``entry``'s ``done.json``, replaced whole (a temporary file renamed over it)."""
+    fresh = entry / f".{DONE}-{os.getpid()}"
+    fresh.write_text(json.dumps(done), encoding="utf-8")
+    fresh.replace(entry / DONE)
 
 
 def index(site: Path, shard: Shard, entry: Path, digest: str) -> None:
@@ -283,7 +317,7 @@ def index(site: Path, shard: Shard, entry: Path, digest: str) -> None:
     fresh = Path(tempfile.mkdtemp(prefix=f".{entry.name}-", dir=entry.parent))
     try:
         run(site, fresh / BUNDLE, shard.glob(), shard.exclude)
-        done = {"inputs": digest, "files": manifest(fresh / BUNDLE)}
+        done = {"inputs": digest, "content": content_digest(site, shard), "files": manifest(fresh / BUNDLE)}
         (fresh / DONE).write_text(json.dumps(done), encoding="utf-8")
         _replace(fresh, entry)
     finally:

@@ -332,3 +332,15 @@ def test_a_bodys_own_report_template_wins_in_the_pdf_document(may, tmp_path):
     own = report_pages.document(reg, r, "vi", None, (tmp_path,))
     assert own.startswith("<p>Mẫu báo cáo riêng của xã: ") and "2021" in own  # the body's template, the report's title
     assert "Mẫu báo cáo riêng" not in report_pages.document(reg, r, "vi", None)  # the package's by default
+
+
+def test_an_edited_template_is_used_in_the_next_run(may, tmp_path):
+    """Compiled templates are kept between runs; an edit to the body's template still shows in the next one."""
+    from generator.render import pages
+
+    reg, r = may
+    own = tmp_path / "report-document.html.j2"
+    for said in ("Mẫu thứ nhất", "Mẫu thứ hai"):
+        own.write_text(f"<p>{said}: {{{{ title }}}}</p>\n", encoding="utf-8")
+        pages.environment.cache_clear()  # as a new run starts: its environments are new
+        assert report_pages.document(reg, r, "vi", None, (tmp_path,)).startswith(f"<p>{said}: ")

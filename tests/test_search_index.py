@@ -144,8 +144,27 @@ def test_an_edited_page_indexes_only_its_shard_and_an_unchanged_build_none(tmp_p
            {k: v for k, v in before.items() if not k.startswith("shards/huyen-a/")}
     assert after != before
 
-    _rewrite(site / "units/index.html")  # same bytes, written anew by the site builder: indexed again
+    _rewrite(site / "units/index.html", _page("trang đơn vị đã sửa"))
     assert [s.name for s in search_index.write(site, SUBTREES, cache).indexed] == [""]
+
+
+def test_a_page_written_anew_with_the_same_bytes_is_not_indexed_again(tmp_path, monkeypatch):
+    """The site builder rebuilds the navigation pages on every build, mostly to the same bytes: the
+    root's shard is not indexed again for that, and the index stays what it was."""
+    cache = tmp_path / "cache"
+    site = _site(tmp_path)
+    search_index.write(site, SUBTREES, cache)
+    before = _files(site / "pagefind")
+    _rewrite(site / "units/index.html")  # a new file (new inode), the same bytes
+    _rewrite(site / "units/xa-b/tasks/2/index.html")
+    assert search_index.write(site, SUBTREES, cache).indexed == []
+    assert _files(site / "pagefind") == before
+
+    def unread(*_: object) -> str:
+        raise AssertionError("the pages were read again")
+
+    monkeypatch.setattr(search_index, "content_digest", unread)  # the entries took the new quick digests
+    assert search_index.write(site, SUBTREES, cache).indexed == []
 
 
 def test_a_half_written_or_altered_cache_entry_is_not_used(tmp_path):
