@@ -20,6 +20,7 @@ Markdown changed; the result is copied into staging and swapped in as above.
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import datetime as dt
 import gc
@@ -130,6 +131,7 @@ def build_site(options: SiteOptions) -> Summary:
     With unit registers beside the root (``registers/*.yaml``, issue 15) every one is checked, and
     the set as a whole, before anything is built: one bad file and nothing changes."""
     hook = options.on_stage or (lambda name: None)
+    _start_chart_workers()
     hook("load")
     paths = cascade.discover(options.register)
     hook("validate")
@@ -289,17 +291,19 @@ def _stage_pages(sources: Sources, options: BuildOptions, docs: Path, stage: _St
                       history=found, site_url=url, templates=tuple(resources.template_dirs(options.project)[:-1]),
                       links=links)
     stage("charts", _charts, site, docs, options, report)
-    generated = stage("reports", _monthly_reports, site, docs, options, report)
-    generated += stage("pages", pages.render, site, docs)
-    stage("list", pages.write_list_data, site, docs)
-    stage("data", data_files.write, register, figures, options.register_path, docs / "data", url)
-    stage("feed", feed.write, site, found, docs / "feed.xml", url)
-    if links is not None:
-        sections: list[tuple[pages.Site, list[feed.Entry]]] = [(site, feed.entries(site, found))]
-        rows: dict[str, list[dict[str, object]]] = {}  # each unit's rows of data/all/, made with its section
-        generated += stage("units", _unit_sections, site, links, docs, options, sections, rows, report, store)
-        stage("feed_all", feed.write_combined, sections, docs / "units" / "feed.xml", url)
-        stage("data_all", data_files.write_combined, links, docs / "data" / "all", url, rows)
+    with _Beside() as beside:
+        generated = stage("reports", _monthly_reports, site, docs, options, report, beside)
+        generated += stage("pages", pages.render, site, docs)
+        stage("list", pages.write_list_data, site, docs)
+        stage("data", data_files.write, register, figures, options.register_path, docs / "data", url)
+        stage("feed", feed.write, site, found, docs / "feed.xml", url)
+        if links is not None:
+            sections: list[tuple[pages.Site, list[feed.Entry]]] = [(site, feed.entries(site, found))]
+            rows: dict[str, list[dict[str, object]]] = {}  # each unit's rows of data/all/, made with its section
+            generated += stage("units", _unit_sections, site, links, docs, options, sections, rows, report, store)
+            stage("feed_all", feed.write_combined, sections, docs / "units" / "feed.xml", url)
+            stage("data_all", data_files.write_combined, links, docs / "data" / "all", url, rows)
+        stage("pdfs", beside.wait)
     _check_hand_written(hand_written, generated, docs)
     return search_index.groups(links) if links is not None else None
 
@@ -378,6 +382,14 @@ def _search_index(site: Path, subtrees: list[tuple[str, list[str]]], cache: Path
         raise BuildError(exc.key, **exc.args_) from exc
 
 
+def _start_chart_workers() -> None:
+    try:
+        from .render import charts
+    except ImportError:  # the charts stage is optional until it lands
+        return
+    charts.start_workers()
+
+
 def _charts(site: pages.Site, docs: Path, options: BuildOptions, report: BuildReport) -> None:
     try:
         from .render import charts
@@ -390,9 +402,33 @@ def _charts(site: pages.Site, docs: Path, options: BuildOptions, report: BuildRe
     site.charts.update({c.name: c for c in made})
 
 
-def _monthly_reports(site: pages.Site, docs: Path, options: BuildOptions, report: BuildReport) -> list[Path]:
-    """A report per month begun (issue 16): its page, and its PDF when the engine is installed.
-    Returns the pages written."""
+class _Beside:
+    """Work that runs beside the later stages: the monthly report PDFs, rendered by worker processes on the
+    other cores while this process stages the pages (a warm build's one PDF took 3 s of the stage alone).
+    ``wait`` joins it and raises its failure; leaving the block waits for it in any case."""
+
+    def __init__(self) -> None:
+        self.pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="beside")
+        self.futures: list[concurrent.futures.Future[object]] = []
+
+    def __enter__(self) -> _Beside:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def run(self, work: Callable[..., object], *args: object) -> None:
+        self.futures.append(self.pool.submit(work, *args))
+
+    def wait(self) -> None:
+        for future in self.futures:
+            future.result()
+
+
+def _monthly_reports(site: pages.Site, docs: Path, options: BuildOptions, report: BuildReport,
+                     beside: _Beside | None = None) -> list[Path]:
+    """A report per month begun (issue 16): its page, and its PDF when the engine is installed (rendered
+    ``beside`` the later stages when given). Returns the pages written."""
     from . import report as monthly
     from .render import report as report_pages
 
@@ -410,8 +446,12 @@ def _monthly_reports(site: pages.Site, docs: Path, options: BuildOptions, report
         # each month's document is prepared while the previous ones render, in parallel, one per core
         documents = ((report_pages.document(site.register, r, site.lang, site.site_url, site.templates),
                       docs / "reports" / f"{r.month.key}.pdf") for r in made)
-        written = report_pages.write_pdfs(documents, cache, workers=min(os.cpu_count() or 1, len(made)))
-        pdfs = {path.stem for path in written}
+        workers = min(os.cpu_count() or 1, len(made))
+        if beside is None:
+            pdfs = {path.stem for path in report_pages.write_pdfs(documents, cache, workers=workers)}
+        else:  # each month's PDF is written (or the build fails): the pages may link them already
+            beside.run(report_pages.write_pdfs, documents, cache, workers, True)
+            pdfs = {r.month.key for r in made}
     return pages.render(site, docs, report_pages.pages(made, pdfs))
 
 

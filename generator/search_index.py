@@ -27,6 +27,7 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -218,7 +219,7 @@ def write(site: Path, subtrees: Sequence[tuple[str, Sequence[str]]] = (), cache:
     with _store(cache) as store:
         entries = {s: store / s.cache_key for s in shards}
         digests = {s: inputs_digest(site, s, pages[s]) for s in shards}
-        stale = [s for s in shards if not reusable(entries[s], digests[s], lambda s=s: content_digest(site, s, pages[s]))]
+        stale = [s for s in shards if not reusable(entries[s], digests[s], functools.partial(content_digest, site, s, pages[s]))]
         with concurrent.futures.ThreadPoolExecutor(max(1, jobs)) as pool:
             list(pool.map(lambda s: index(site, s, entries[s], digests[s]), stale))
         for shard in shards:

@@ -572,6 +572,10 @@ DRAW: dict[str, Callable[[tuple], bytes]] = {
 }
 
 
+# What the chart workers' server imports before it forks any worker (``charts.start_workers``).
+PRELOAD = ("matplotlib.figure", "matplotlib.patches", "matplotlib.lines", "matplotlib.text", "matplotlib.transforms")
+
+
 def draw(kind: str, data: tuple) -> bytes:
     """The SVG of one chart. Imports matplotlib (Agg, never a GUI) on first use."""
     os.environ.setdefault("MPLBACKEND", "Agg")

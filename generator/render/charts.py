@@ -556,7 +556,7 @@ def prune(cache_dir: Path, used: set[str]) -> int:
 
 def _draw_all(jobs: list[tuple[str, str, tuple]], workers: int | None) -> Iterable[tuple[str, bytes]]:
     cores = workers or os.cpu_count() or 1
-    if len(jobs) <= SERIAL_LIMIT or cores <= 1:
+    if not jobs or cores <= 1 or (len(jobs) <= SERIAL_LIMIT and not _server.started):
         return [_draw_job(job) for job in jobs]
     cores = min(cores, len(jobs))
     try:
@@ -567,15 +567,42 @@ def _draw_all(jobs: list[tuple[str, str, tuple]], workers: int | None) -> Iterab
 
 
 def _workers_context() -> multiprocessing.context.BaseContext:
-    """Workers forked from a small server process that has imported only this module (and matplotlib),
+    """Workers forked from a small server process that has imported only this module and matplotlib,
     not from the build: a worker forked from the build shares its pages at first, then copies every one
-    Python's reference counts touch (the registers, figures and pages: 270 MB a worker for a province)."""
+    Python's reference counts touch (the registers, figures and pages: 270 MB a worker for a province).
+    Forked from a server that has matplotlib imported, a worker needs no second of its own to import it."""
     try:
         context = multiprocessing.get_context("forkserver")
     except ValueError:  # no forkserver on this system (Windows): the platform's default
         return multiprocessing.get_context()
-    context.set_forkserver_preload([__name__])
+    context.set_forkserver_preload([__name__, *chart_kinds.PRELOAD])
     return context
+
+
+@dataclass
+class _Server:
+    started: bool = False
+
+
+_server = _Server()  # one forkserver per process (multiprocessing's own), started at most once here
+
+
+def start_workers() -> None:
+    """Start the chart workers' server now, so that it imports matplotlib (a second) on another core while
+    the build reads and checks the registers. Once it runs, even a single chart is drawn by a worker
+    forked from it (a warm build draws one or two), not after importing matplotlib in the build."""
+    if _server.started or (os.cpu_count() or 1) <= 1:
+        return
+    context = _workers_context()
+    if context.get_start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver
+
+    try:
+        forkserver.ensure_running()
+    except OSError:  # no processes to be had here: charts are drawn in the build
+        return
+    _server.started = True
 
 
 def _copy_if_changed(source: Path, target: Path) -> None:

@@ -181,7 +181,7 @@ def write(reg: Register, fig: Figures, register_path: Path, out: Path, site_url:
     contents = {
         "tasks.csv": _csv(TASK_CSV_FIELDS, tasks),
         "reports.csv": _csv(REPORT_CSV_FIELDS, reports),
-        "tasks.json": _json([task_record(reg, fig, t, base) for t in reg.tasks]),
+        "tasks.json": _json(tasks),
         "summary.json": _json(summary(reg, fig)),
         "tasks.xlsx": workbook({"tasks": (TASK_CSV_FIELDS, tasks), "reports": (REPORT_CSV_FIELDS, reports)},
                                DATE_FIELDS, fig.as_of),

@@ -127,17 +127,19 @@ def write_pdf(html: str, out: Path, cache: Path | None = None) -> bool:
     return bool(write_pdfs([(html, out)], cache, workers=0))
 
 
-def write_pdfs(documents: Iterable[tuple[str, Path]], cache: Path | None = None, workers: int = 0) -> list[Path]:
+def write_pdfs(documents: Iterable[tuple[str, Path]], cache: Path | None = None, workers: int = 0,
+               always_workers: bool = False) -> list[Path]:
     """Write the PDF of each ``(html, out)``; returns the files written (none when there is no engine).
     A document made before is copied from ``cache``; the others are rendered in up to ``workers``
     worker processes, the next document prepared while the previous ones render (in this process when
-    ``workers`` < 2 or only one is to be rendered). Each file is written whole or not at all; the first
-    failure is raised once the running renders have stopped, and no further document is started."""
+    ``workers`` < 2 or only one is to be rendered, unless ``always_workers``: the caller has other work
+    for this process meanwhile). Each file is written whole or not at all; the first failure is raised
+    once the running renders have stopped, and no further document is started."""
     found = engine()
     if isinstance(found, str):
         return []
     written: list[Path] = []
-    with _Renderer(workers) as renderer:
+    with _Renderer(workers, always_workers) as renderer:
         for html, out in documents:
             cached = cache / f"{_cache_key(found, html)}.pdf" if cache else None
             if cached and cached.is_file():
@@ -176,11 +178,11 @@ Where = tuple[Path, Path | None]
 class _Renderer:
     """Renders documents in worker processes, gives back each PDF with what it was tagged with. The pool
     starts with the second document to render: a single one (a warm build after one edit) is rendered in
-    this process, without starting workers. They are started afresh (``spawn``): a fork would copy the
+    this process, without starting workers (unless ``always``). They are started afresh (``spawn``): a fork would copy the
     build's whole memory (the register, its figures, the site's pages) into each of them."""
 
-    def __init__(self, workers: int) -> None:
-        self.workers = workers
+    def __init__(self, workers: int, always: bool = False) -> None:
+        self.workers, self.always = workers, always
         self.pool: ProcessPoolExecutor | None = None
         self.held: tuple[str, Where] | None = None
         self.pending: list[tuple[Future[bytes], Where]] = []
@@ -194,8 +196,8 @@ class _Renderer:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
     def submit(self, html: str, where: Where) -> None:
-        parallel = self.workers >= 2
-        if parallel and self.pool is None and self.held is None:
+        parallel = self.workers >= 2 or (self.always and self.workers >= 1)
+        if parallel and self.pool is None and self.held is None and not self.always:
             self.held = (html, where)  # the pool waits for a second document
             return
         if parallel and self.pool is None:

@@ -14,53 +14,49 @@ import zipfile
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Font
+import xlsxwriter
 
 from .cells import joined
 
 DATE_FORMAT = "DD/MM/YYYY"
 Table = tuple[tuple[str, ...], list[dict[str, Any]]]
+# Nothing in a cell is ever read as a formula, a link or a number: text is written as text.
+_OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
 def workbook(tables: Mapping[str, Table], date_fields: Collection[str], as_of: dt.date) -> bytes:
-    book = Workbook()
-    book.remove(book.active)
-    for title, (fields, rows) in tables.items():
-        sheet = book.create_sheet(title)
-        sheet.append(list(fields))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for number, row in enumerate(rows, start=2):
-            for column, name in enumerate(fields, start=1):
-                _put(sheet.cell(row=number, column=column), row.get(name), name in date_fields)
-        sheet.freeze_panes = "A2"
+    """The tables as one workbook (XlsxWriter: 3.3 times faster than openpyxl on a 1,000-task register's
+    13,000 rows, the same cells; see the README)."""
     stamp = dt.datetime.combine(as_of, dt.time())
-    book.properties.created = book.properties.modified = stamp
-    book.properties.creator = "python -m generator"
     buffer = io.BytesIO()
-    book.save(buffer)
+    book = xlsxwriter.Workbook(buffer, _OPTIONS)
+    book.set_properties({"created": stamp, "author": "python -m generator"})
+    bold, date = book.add_format({"bold": True}), book.add_format({"num_format": DATE_FORMAT})
+    for title, (fields, rows) in tables.items():
+        sheet = book.add_worksheet(title)
+        sheet.write_row(0, 0, fields, bold)
+        sheet.freeze_panes(1, 0)
+        columns = [(column, name, name in date_fields) for column, name in enumerate(fields)]
+        for number, row in enumerate(rows, start=1):
+            for column, name, is_date in columns:
+                _put(sheet, number, column, row.get(name), is_date, date)
+    book.close()
     return _fixed_times(buffer.getvalue(), stamp)
 
 
-def _put(cell: Cell, value: Any, is_date: bool) -> None:
+def _put(sheet: Any, row: int, column: int, value: Any, is_date: bool, date: Any) -> None:
     if value is None or value == []:
         return
     if is_date and isinstance(value, str):
-        cell.value = dt.date.fromisoformat(value)
-        cell.number_format = DATE_FORMAT
+        sheet.write_datetime(row, column, dt.date.fromisoformat(value), date)
     elif isinstance(value, list):
-        _text(cell, joined(value))
-    elif isinstance(value, (bool, int, float)):
-        cell.value = value
+        sheet.write_string(row, column, joined(value))
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, column, value)
+    elif isinstance(value, (int, float)):
+        sheet.write_number(row, column, value)
     else:
-        _text(cell, str(value))
-
-
-def _text(cell: Cell, value: str) -> None:
-    cell.value = value
-    cell.data_type = "s"  # openpyxl reads "=..." as a formula unless told it is text
+        sheet.write_string(row, column, str(value))
 
 
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
@@ -68,7 +64,7 @@ _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 def _fixed_times(data: bytes, stamp: dt.datetime) -> bytes:
     """The same workbook with every zip entry dated 1980-01-01 (the zip format's first day) and the
-    document's "modified" date (openpyxl writes the time of saving) set to ``stamp``."""
+    document's "modified" date (a writer may put the time of saving there) set to ``stamp``."""
     out = io.BytesIO()
     when = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
