@@ -296,9 +296,9 @@ def _stage_pages(sources: Sources, options: BuildOptions, docs: Path, stage: _St
         generated += stage("pages", pages.render, site, docs)
         stage("list", pages.write_list_data, site, docs)
         stage("data", data_files.write, register, figures, options.register_path, docs / "data", url)
-        stage("feed", feed.write, site, found, docs / "feed.xml", url)
+        entries = stage("feed", _feed, site, found, docs / "feed.xml")
         if links is not None:
-            sections: list[tuple[pages.Site, list[feed.Entry]]] = [(site, feed.entries(site, found))]
+            sections: list[tuple[pages.Site, list[feed.Entry]]] = [(site, entries)]
             rows: dict[str, list[dict[str, object]]] = {}  # each unit's rows of data/all/, made with its section
             generated += stage("units", _unit_sections, site, links, docs, options, sections, rows, report, store)
             stage("feed_all", feed.write_combined, sections, docs / "units" / "feed.xml", url)
@@ -480,7 +480,7 @@ def _unit_sections(root: pages.Site, links: cascade.Links, docs: Path, options: 
     whose inputs are those of the last build is taken from the cache instead (``reuse.Sections``)."""
     written: list[Path] = []
     keys = _SectionKeys(root, links, options)
-    made: list[tuple[cascade.SiteUnit, pages.Site, history.History, str]] = []
+    made: list[_UnitSection] = []
     for section in links.sections[1:]:
         reg, prefix = section.register, section.prefix
         path, unit = Path(section.path), section.unit.id if section.unit else ""
@@ -492,28 +492,45 @@ def _unit_sections(root: pages.Site, links: cascade.Links, docs: Path, options: 
                           history=found, site_url=url, templates=root.templates, prefix=prefix, links=links)
         key = keys.of(section, found)
         kept = _reused_section(store.restore(unit, key, docs / prefix), docs / prefix)
-        if kept is None:
-            made.append((section, site, found, key))
-            sections.append((site, []))  # its feed's entries once its reports are made, below
+        if kept is None:  # its feed's entries once its reports are made, below
+            made.append(_UnitSection(section, site, found, key, unit_options, len(sections)))
+            sections.append((site, []))
         else:
             entries, rows[prefix] = kept
             report.sections_reused += 1
             sections.append((site, entries))
-    _unit_charts([site for _, site, _, _ in made], docs, options)
-    for section, site, found, key in made:
-        reg, prefix = section.register, section.prefix
-        where, path = docs / prefix, Path(section.path)
-        unit_options = BuildOptions(path, options.out, options.project, options.cache, pdfs=False)
-        written += _monthly_reports(site, where, unit_options, BuildReport())
+    _unit_charts([m.site for m in made], docs, options)
+    for m in made:
+        site, where = m.site, docs / m.section.prefix
+        written += _monthly_reports(site, where, m.options, BuildReport())
         written += pages.render(site, where)
         pages.write_list_data(site, where)
-        data_files.write(reg, section.figures, path, where / "data", site.site_url)
-        feed.write(site, found, where / "feed.xml", site.site_url)
-        entries = feed.entries(site, found)
-        sections[[s for s, _ in sections].index(site)] = (site, entries)
-        rows[prefix] = data_files.section_rows(section, root.site_url)
-        store.save(section.unit.id if section.unit else "", key, where, (entries, rows[prefix]))
+        data_files.write(site.register, m.section.figures, m.options.register_path, where / "data", site.site_url)
+        entries = _feed(site, m.history, where / "feed.xml")
+        sections[m.slot] = (site, entries)
+        rows[m.section.prefix] = data_files.section_rows(m.section, root.site_url)
+        store.save(m.section.unit.id if m.section.unit else "", m.key, where, (entries, rows[m.section.prefix]))
     return written
+
+
+@dataclass(frozen=True)
+class _UnitSection:
+    """A unit's section to be rendered this build: its place in the tree, its pages' site, its history, its
+    cache key, its options, and its slot in the list of sections (for the combined feed)."""
+
+    section: cascade.SiteUnit
+    site: pages.Site
+    history: history.History
+    key: str
+    options: BuildOptions
+    slot: int
+
+
+def _feed(site: pages.Site, found: history.History, out: Path) -> list[feed.Entry]:
+    """The section's feed, written; returns its entries (the combined feed of a site with units takes them)."""
+    entries = feed.entries(site, found)
+    feed.write(site, entries, out, site.site_url)
+    return entries
 
 
 def _reused_section(restored: tuple[object] | None, folder: Path) -> tuple[list[feed.Entry], list[dict[str, object]]] | None:

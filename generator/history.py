@@ -21,15 +21,13 @@ import ast
 import datetime as dt
 import functools
 import hashlib
-import os
-import pickle
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from . import gitrepo
+from . import gitrepo, reuse
 from .asof import DEFAULT_TIMEZONE
 from .diff import Change, ReportState, diff
 from .load import load_bytes
@@ -225,7 +223,7 @@ class Versions:
         return result.register if result.ok else None
 
 
-MISSING: object = object()
+MISSING = reuse.MISSING
 
 
 def code_modules() -> list[str]:
@@ -273,24 +271,15 @@ class Store:
         return self.folder / kind / f"{key}.pickle"
 
     def _get(self, path: Path | None) -> object:
-        if path is None or not path.exists():
-            return MISSING
-        try:
-            value = pickle.loads(path.read_bytes())
-        except (pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError, OSError):
-            return MISSING
-        self.used.add(path)
+        value = MISSING if path is None else reuse.load(path)
+        if path is not None and value is not MISSING:
+            self.used.add(path)
         return value
 
     def _put(self, path: Path | None, value: object) -> None:
-        """Written through a temporary name: a killed build never leaves half a pickle."""
-        if path is None:
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.part")
-        partial.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(partial, path)
-        self.used.add(path)
+        if path is not None:
+            reuse.save(path, value)
+            self.used.add(path)
 
     def changes(self, old: str, new: str) -> object:
         return self._get(self._path("changes", old, new))

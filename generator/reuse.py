@@ -64,6 +64,27 @@ def file_digest(path: Path) -> str:
         return "unreadable"
 
 
+MISSING: object = object()  # what ``load`` gives for a file that is absent or cannot be read back
+_UNREADABLE = (pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError, OSError)
+
+
+def load(path: Path) -> object:
+    """What ``save`` wrote to ``path``; ``MISSING`` when there is none or it cannot be read (cut short,
+    written by another version of the package)."""
+    try:
+        return pickle.loads(path.read_bytes())
+    except _UNREADABLE:
+        return MISSING
+
+
+def save(path: Path, value: object) -> None:
+    """``value`` pickled to ``path`` through a temporary name: a killed build never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+    partial.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(partial, path)
+
+
 class Validated:
     """Validations of register files, one pickle per key."""
 
@@ -76,24 +97,16 @@ class Validated:
 
     def get(self, key: str) -> object | None:
         path = self._path(key)
-        if path is None or not path.is_file():
-            return None
-        try:
-            value = pickle.loads(path.read_bytes())
-        except (pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError, OSError):
+        if path is None or (value := load(path)) is MISSING:
             return None
         self.used.add(path)
         return value
 
     def put(self, key: str, value: object) -> None:
         path = self._path(key)
-        if path is None:
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}.part")
-        partial.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(partial, path)
-        self.used.add(path)
+        if path is not None:
+            save(path, value)
+            self.used.add(path)
 
     def prune(self) -> None:
         if self.folder is None or not self.folder.is_dir():
@@ -127,9 +140,8 @@ class Sections:
         entry = self._entry(unit, key)
         if entry is None or not (entry / COMPLETE).is_file() or into.exists():
             return None
-        try:
-            extra = pickle.loads((entry / COMPLETE).read_bytes())
-        except (pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError, OSError):
+        extra = load(entry / COMPLETE)
+        if extra is MISSING:
             return None
         (entry / COMPLETE).unlink()
         into.parent.mkdir(parents=True, exist_ok=True)
@@ -171,7 +183,7 @@ class Sections:
         shutil.rmtree(entry / "files", ignore_errors=True)
         entry.mkdir(parents=True, exist_ok=True)
         _move(staged, entry / "files")
-        (entry / COMPLETE).write_bytes(pickle.dumps(extra, protocol=pickle.HIGHEST_PROTOCOL))
+        save(entry / COMPLETE, extra)
 
 
 def _move(source: Path, target: Path) -> None:

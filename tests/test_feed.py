@@ -114,7 +114,7 @@ def test_entry_content_is_the_labelled_fields_rendered(tmp_path):
                     encoding="utf-8")
     site, _ = _site(path, False)
     out = tmp_path / "feed.xml"
-    feed.write(site, None, out)
+    feed.write(site, feed.entries(site, None), out)
     entries = ET.parse(out).getroot().findall(f"{ATOM}entry")
     content = next(e.find(f"{ATOM}content") for e in entries
                    if e.find(f"{ATOM}id").text.endswith("/task-4/report-2021-04-30"))
@@ -131,6 +131,6 @@ def test_feed_links_are_absolute_with_an_address_and_relative_without(tmp_path):
     site, _ = _site(path, False)
     for address, expected in (("https://x.example.vn/so55/", "https://x.example.vn/so55/tasks/"), (None, "tasks/")):
         out = tmp_path / "feed.xml"
-        feed.write(site, None, out, site_url=address)
+        feed.write(site, feed.entries(site, None), out, site_url=address)
         links = [e.find(f"{ATOM}link").get("href") for e in ET.parse(out).getroot().findall(f"{ATOM}entry")]
         assert links and all(link.startswith(expected) for link in links)

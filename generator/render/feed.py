@@ -117,9 +117,9 @@ def entries(site: Site, history: History | None) -> list[Entry]:
     return found[:LIMIT]
 
 
-def write(site: Site, history: History | None, out: Path, site_url: str | None = None) -> Path:
-    """The feed; its links are absolute when the site's address is known, else relative to the feed."""
-    items = entries(site, history)
+def write(site: Site, items: list[Entry], out: Path, site_url: str | None = None) -> Path:
+    """The feed of ``items`` (``entries``); its links are absolute when the site's address is known, else
+    relative to the feed."""
     meta = site.register.meta
     updated = items[0].updated if items else dt.datetime.combine(meta.start, dt.time(), ZoneInfo(meta.timezone))
     base = site_url.rstrip("/") + "/" if site_url else ""
