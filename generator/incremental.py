@@ -187,7 +187,14 @@ def link_out(site: Path, target: Path, spare: Path | None = None) -> None:
         else:
             _sync(site, target)
             return
-    shutil.copytree(site, target, copy_function=_link)
+    link_tree(site, target)
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """``target`` (which must not exist yet): ``source``'s tree, its files hard links to ``source``'s (copies
+    across file systems). Nothing may write into such a file in place: whoever changes one writes a new file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(source, target, copy_function=_link)
 
 
 def keep_spare(old_site: Path, spare: Path | None) -> None:
@@ -210,7 +217,7 @@ def make_spare(site: Path, spare: Path | None) -> None:
         return
     partial = spare.with_name(f".{spare.name}-{os.getpid()}")
     try:
-        shutil.copytree(site, partial, copy_function=_link)
+        link_tree(site, partial)
         os.rename(partial, spare)
     except OSError:
         shutil.rmtree(partial, ignore_errors=True)

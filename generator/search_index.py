@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from . import i18n
+from . import i18n, incremental
 from .cascade import Links
 
 BUNDLE = "pagefind"
@@ -223,7 +223,7 @@ def write(site: Path, subtrees: Sequence[tuple[str, Sequence[str]]] = (), cache:
         with concurrent.futures.ThreadPoolExecutor(max(1, jobs)) as pool:
             list(pool.map(lambda s: index(site, s, entries[s], digests[s]), stale))
         for shard in shards:
-            link_tree(entries[shard] / BUNDLE, site / shard.output)
+            incremental.link_tree(entries[shard] / BUNDLE, site / shard.output)
     if len(shards) > 1:
         listed = [f"{SHARDS}/{s.name}/" for s in shards[1:]]
         (site / BUNDLE / SHARD_LIST).write_text(json.dumps({"shards": listed}), encoding="utf-8")
@@ -341,20 +341,6 @@ def _replace(fresh: Path, entry: Path) -> None:
         entry.rename(old)
     fresh.rename(entry)
     shutil.rmtree(old, ignore_errors=True)
-
-
-def link_tree(source: Path, target: Path) -> None:
-    """``target``: ``source`` as hard links (a copy across file systems). Nothing writes into a bundle's
-    files after Pagefind made them: a new run writes a new entry."""
-
-    def link(src: str, dst: str) -> None:
-        try:
-            os.link(src, dst)
-        except OSError:
-            shutil.copy2(src, dst)
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(source, target, copy_function=link)
 
 
 def labels(lang: str) -> dict[str, str]:

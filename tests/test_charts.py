@@ -392,3 +392,15 @@ def test_charts_follow_the_colour_scheme_with_no_white_panel():
     assert "fill: var(--card, #fefefe)" in svg and "var(--ink, #1a1a1a)" in svg
     dark = svg[svg.index("@media (prefers-color-scheme: dark)"):]
     assert "--card:#1E2029" in dark and "--ink:#E8E8EA" in dark
+
+
+def test_a_figure_beside_the_as_of_line_is_never_cut_off_by_the_chart_edge():
+    """The burn-up chart's figures at the as-of date ("37 · 6 quá hạn chưa xong") sit right of the line, else
+    left of it; one too wide for either side moves in, rather than running off the edge of the picture."""
+    for at in range(int(K.PAD), int(K.WIDTH - K.PAD) + 1, 7):
+        for width in (40, 150, 190, 250, K.WIDTH - 2 * K.PAD):
+            px, ha = K._beside(at, width)
+            left = px if ha == "left" else px - width
+            assert K.PAD <= left and left + width <= K.WIDTH - K.PAD, (at, width, px, ha)
+    assert K._beside(100, 40) == (108, "left")  # room on the right: beside the line
+    assert K._beside(K.WIDTH - K.PAD - 20, 40)[1] == "right"

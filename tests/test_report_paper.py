@@ -163,3 +163,23 @@ def test_without_processes_to_be_had_the_pdfs_are_rendered_in_turn(may, tmp_path
     monkeypatch.setattr(report_pages, "ProcessPoolExecutor", no_semaphores)
     written = report_pages.write_pdfs(documents(reg, [Month(2021, 4), Month(2021, 5)], tmp_path), None, workers=2)
     assert [p.name for p in written] == ["2021-04.pdf", "2021-05.pdf"]
+
+
+@pytest.mark.slow
+@needs_engine
+def test_beside_other_work_even_a_single_document_goes_to_a_worker(may, tmp_path, monkeypatch):
+    """The build renders its PDFs beside its later stages: the one PDF of a warm build is not rendered in
+    the build's own process, which has pages to write meanwhile."""
+    import concurrent.futures
+
+    reg, _ = may
+    started: list[int] = []
+
+    class Pool(concurrent.futures.ThreadPoolExecutor):  # as a process pool is asked for, recorded
+        def __init__(self, workers: int, mp_context: object = None) -> None:
+            super().__init__(workers)
+            started.append(workers)
+
+    monkeypatch.setattr(report_pages, "ProcessPoolExecutor", Pool)
+    written = report_pages.write_pdfs(documents(reg, [Month(2021, 5)], tmp_path), None, workers=1, always_workers=True)
+    assert started == [1] and written == [tmp_path / "2021-05.pdf"] and written[0].read_bytes().startswith(b"%PDF")

@@ -506,8 +506,7 @@ def draw_burnup(data: tuple) -> bytes:
     shift = max(0.0, labels[-1][0] - (bottom - 10)) or -max(0.0, top + 30 - labels[0][0])
     labels = [(py - shift, text) for py, text in labels]
     for py, text in labels:
-        w = text_width(text, SMALL, bold=True)
-        px, ha = (x(as_of) - 8, "right") if x(as_of) + 8 + w > WIDTH - PAD else (x(as_of) + 8, "left")
+        px, ha = _beside(x(as_of), text_width(text, SMALL, bold=True))
         c.text(px, py, text, SMALL, bold=True, ha=ha, va="center_baseline", bbox=_HALO)
     if d["due"] and _day(d["due"][-1][0]) > as_of:
         total = d["due"][-1][1]
@@ -522,6 +521,17 @@ def draw_burnup(data: tuple) -> bytes:
 
 
 _HALO = {"boxstyle": "square,pad=0.1", "facecolor": P.CARD, "edgecolor": "none", "alpha": 0.85}
+
+
+def _beside(at: float, width: float) -> tuple[float, str]:
+    """Where a label ``width`` wide goes beside the vertical line at ``at``: right of it, else left of it,
+    else (too wide for either side) as far to the side with more room as the chart allows — never cut off."""
+    right, left = WIDTH - PAD - (at + 8), at - 8 - PAD
+    if width <= right:
+        return at + 8, "left"
+    if width <= left:
+        return at - 8, "right"
+    return (WIDTH - PAD - width, "left") if right >= left else (PAD, "left")
 
 
 def draw_series(data: tuple) -> bytes:

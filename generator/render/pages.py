@@ -435,17 +435,32 @@ def _section(site: Site) -> Any:
     return {"here": found, "parent": parent, "agency": site.links.unit_agency.get(site.prefix)}
 
 
+# A unit section's own pages, in its navigation (``section-nav.j2``): the key (``ui.nav.<key>``) and the path
+# from the section's root. The site's tabs lead to the root's pages of the same names.
+SECTION_PAGES = (("tasks", "tasks/"), ("attention", "attention/"), ("reports", "reports/"), ("agencies", "agencies/"),
+                 ("groups", "groups/"), ("blocs", "blocs/"), ("data", "open-data/"), ("changes", "changes/"))
+# Which of them each page template is (True), or belongs to (False: a task page to the list of tasks).
+_NAV_OF = {"home.md.j2": ("home", True), "tasks.md.j2": ("tasks", True), "task.md.j2": ("tasks", False),
+           "targets.md.j2": ("tasks", False), "attention.md.j2": ("attention", True),
+           "reports.md.j2": ("reports", True), "report.md.j2": ("reports", False),
+           "agencies.md.j2": ("agencies", True), "agency.md.j2": ("agencies", False),
+           "groups.md.j2": ("groups", True), "group.md.j2": ("groups", False), "blocs.md.j2": ("blocs", True),
+           "bloc.md.j2": ("blocs", False), "open-data.md.j2": ("data", True), "changes.md.j2": ("changes", True)}
+
+
 def render(site: Site, docs: Path, pages: list[Page] | None = None) -> list[Path]:
     """Write every page under ``docs``; returns the files written."""
     env = environment(site.lang, site.templates)
+    shared = {"site": site, "reg": site.register, "fig": site.figures, "section": _section(site), "lang": site.lang,
+              "since": site.since, "answer_text": answer_text(site), "section_pages": SECTION_PAGES}
     written = []
     for page in pages if pages is not None else plan(site):
         template = env.get_template(page.template)
         out = docs / page.path
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(template.render(site=site, reg=site.register, fig=site.figures, root=page.root,
-                                       site_root=page.root + site.site_root, section=_section(site),
-                                       lang=site.lang, since=site.since, answer_text=answer_text(site),
-                                       **page.context), encoding="utf-8")
+        current, itself = _NAV_OF.get(page.template, ("", False))
+        itself = itself and "/page/" not in page.path  # a list's later pages belong to it
+        out.write_text(template.render(**shared, root=page.root, site_root=page.root + site.site_root,
+                                       nav_current=current, nav_index=itself, **page.context), encoding="utf-8")
         written.append(out)
     return written

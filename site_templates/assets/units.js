@@ -14,9 +14,15 @@
   if (!box || !input || !table) { return; }
   var rows = Array.prototype.slice.call(table.tBodies[0].rows);
   var names = rows.map(function (row) { return fold(row.cells[0].textContent); });
+  var none = document.getElementById("units-none");
   box.hidden = false;
   input.addEventListener("input", function () {
     var query = fold(input.value);
-    rows.forEach(function (row, i) { row.hidden = query !== "" && names[i].indexOf(query) < 0; });
+    var shown = 0;
+    rows.forEach(function (row, i) {
+      row.hidden = query !== "" && names[i].indexOf(query) < 0;
+      if (!row.hidden) { shown += 1; }
+    });
+    if (none) { none.textContent = shown ? "" : none.getAttribute("data-none"); }  /* said, not only seen */
   });
 })();

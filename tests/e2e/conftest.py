@@ -9,6 +9,7 @@ browser live as long as the test module, so that nothing of them runs during the
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -35,6 +36,30 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class UnderRepo(_QuietHandler):
+    """The site as GitHub Pages publishes a project's: under ``/repo/`` (anything else is not found)."""
+
+    PREFIX = "/repo/"
+
+    def translate_path(self, path: str) -> str:
+        return super().translate_path(path[len(self.PREFIX) - 1:] if path.startswith(self.PREFIX) else "/missing")
+
+
+@contextlib.contextmanager
+def serve(directory: Path, handler: type[http.server.SimpleHTTPRequestHandler] = _QuietHandler) -> Iterator[str]:
+    """``directory`` served on 127.0.0.1 (a free port) while the block runs; yields the server's address."""
+    server = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), functools.partial(handler, directory=str(directory)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="e2e-http", daemon=True)
+    thread.start()
+    try:
+        yield f"http://{LOCAL_HOST}:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
 @pytest.fixture(scope="module")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example register (tasks.yaml at the repository root), built by the real command."""
@@ -45,17 +70,8 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def base_url(built_site: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="e2e-http", daemon=True)
-    thread.start()
-    try:
-        yield f"http://{LOCAL_HOST}:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve(built_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from generator import i18n
+from tests.e2e.conftest import UnderRepo, serve
 from tests.e2e.network import LOCAL_HOST, REQUESTS, is_local
 
 ROWS = "#task-table tbody tr:not([hidden])"
@@ -233,33 +234,19 @@ def test_search_opened_from_files_says_it_needs_a_web_server(browser, built_site
 
 def test_search_works_under_a_sub_path(browser, built_site):
     """Published at https://host/repo/, the box finds pages and links under /repo/."""
-    import functools
-    import http.server
-    import threading
-
-    class UnderRepo(http.server.SimpleHTTPRequestHandler):
-        def translate_path(self, path: str) -> str:
-            return super().translate_path(path[len("/repo"):] if path.startswith("/repo/") else "/missing")
-
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-            pass
-
-    server = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), functools.partial(UnderRepo, directory=str(built_site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    context = browser.new_context(base_url=f"http://{LOCAL_HOST}:{server.server_port}", service_workers="block")
-    try:
-        page = context.new_page()
-        missing: list[str] = []
-        page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
-        page.goto("/repo/tasks/43/")
-        links = search(page, "be tong")
-        assert links and all(link.startswith("/repo/") for link in links), links
-        assert "/repo/tasks/50/" in links
-        assert not missing, missing
-    finally:
-        context.close()
-        server.shutdown()
-        server.server_close()
+    with serve(built_site, UnderRepo) as url:
+        context = browser.new_context(base_url=url, service_workers="block")
+        try:
+            page = context.new_page()
+            missing: list[str] = []
+            page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
+            page.goto("/repo/tasks/43/")
+            links = search(page, "be tong")
+            assert links and all(link.startswith("/repo/") for link in links), links
+            assert "/repo/tasks/50/" in links
+            assert not missing, missing
+        finally:
+            context.close()
 
 
 # 3. Accessibility ------------------------------------------------------------------------------

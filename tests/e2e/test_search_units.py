@@ -5,41 +5,23 @@ GitHub Pages (https://owner.github.io/repo/)."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.network import LOCAL_HOST, is_local
+from tests.e2e.conftest import UnderRepo, serve
+from tests.e2e.network import is_local
 from tests.e2e.test_browser import SEARCH_RESULTS, search
 
-SUB = "/repo/"
-
-
-class _UnderRepo(http.server.SimpleHTTPRequestHandler):
-    def translate_path(self, path: str) -> str:
-        return super().translate_path(path[len(SUB) - 1:] if path.startswith(SUB) else "/missing")
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
-        pass
+SUB = UnderRepo.PREFIX
 
 
 @pytest.fixture(scope="module")
 def repo_url(built_site: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), functools.partial(_UnderRepo, directory=str(built_site)))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="e2e-repo", daemon=True)
-    thread.start()
-    try:
-        yield f"http://{LOCAL_HOST}:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve(built_site, UnderRepo) as url:
+        yield url
 
 
 @pytest.fixture

@@ -61,8 +61,41 @@ def test_units_are_found_by_name_without_diacritics(new_page):
     search.fill("chieng co")
     visible = [row.locator("th a").inner_text() for row in page.locator("tr.unit-row").all() if row.is_visible()]
     assert visible == ["Xã Chiềng Cọ"]
+    none = page.locator("#units-none")
+    assert not none.inner_text().strip()
+    search.fill("xyzabc")
+    assert sum(row.is_visible() for row in page.locator("tr.unit-row").all()) == 0
+    assert none.is_visible() and none.inner_text() == "Không có đơn vị nào có tên như vậy."
     search.fill("")
     assert sum(row.is_visible() for row in page.locator("tr.unit-row").all()) == 4
+    assert not none.is_visible() or not none.inner_text().strip()
+
+
+def test_a_units_own_pages_are_reached_from_each_of_its_pages_on_a_phone(new_page):
+    """The site's tabs lead to the root's pages; a unit's section names its unit above the title of each of
+    its pages and leads to its own list, reports and data, without pushing the answer off the first screen."""
+    page = new_page(width=PHONE["width"], height=PHONE["height"])
+    page.goto("units/xa-chieng-co/")
+    bar = page.locator("nav.section-nav")
+    assert bar.is_visible() and _inside_the_screen(bar.bounding_box())
+    assert "Xã Chiềng Cọ" in bar.locator(".section-nav__name").inner_text()
+    sentence = page.locator(".answer__sentence").first
+    box = sentence.bounding_box()
+    assert box and box["y"] + box["height"] <= PHONE["height"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    bar.get_by_role("link", name="Danh sách nhiệm vụ").click()
+    page.wait_for_url("**/units/xa-chieng-co/tasks/")
+    assert page.locator("nav.section-nav a[aria-current='page']").inner_text() == "Danh sách nhiệm vụ"
+    assert page.locator("a[href$='tasks/53/'], a[href$='tasks/53']").count() or page.get_by_text("53").count()
+    # the row of pages scrolls sideways within the bar; its last page is reached and opens the unit's own
+    last = page.locator("nav.section-nav").get_by_role("link", name="Nhật ký thay đổi")
+    last.scroll_into_view_if_needed()
+    assert _inside_the_screen(last.bounding_box())
+    last.click()
+    page.wait_for_url("**/units/xa-chieng-co/changes/")
+    page.goto("units/xa-chieng-co/tasks/1/")
+    assert "Xã Chiềng Cọ" in page.locator("nav.section-nav").inner_text()
+    assert page.locator("nav.section-nav a[aria-current]").inner_text() == "Danh sách nhiệm vụ"
 
 
 def test_site_search_finds_a_units_tasks_without_diacritics(page):
