@@ -266,3 +266,19 @@ def test_charts_have_no_white_panel_in_dark_mode(open_page, scheme, tmp_path):
         assert colour != "rgba(0, 0, 0, 0.87)"  # the caption follows the theme too
     else:
         assert mean > 170, mean
+
+
+def test_a_charts_data_table_names_each_figure_on_a_phone(new_page):
+    """At 360 px a table becomes one column and its header row is hidden: each figure of a chart's data
+    table says which column it is ("Số nhiệm vụ: 18"), as the other tables' cells do."""
+    page = new_page(width=360, height=740)
+    page.goto("tasks/50/")  # a task's progress over time
+    details = page.locator("details.chart-data").first
+    details.locator("summary").click()
+    cells = details.locator("tbody td")
+    assert cells.count() > 2 and cells.first.is_visible()
+    headers = details.locator("thead th").all_inner_texts()
+    shown = page.evaluate("""(cells) => cells.map(c => [getComputedStyle(c, '::before').content, c.textContent])""",
+                          cells.element_handles())
+    for i, (before, text) in enumerate(shown):
+        assert before == f'"{headers[i % len(headers)]}: "', (before, text)
