@@ -383,10 +383,8 @@ def _search_index(site: Path, subtrees: list[tuple[str, list[str]]], cache: Path
 
 
 def _start_chart_workers() -> None:
-    try:
-        from .render import charts
-    except ImportError:  # the charts stage is optional until it lands
-        return
+    from .render import charts  # without matplotlib: the workers' server imports it
+
     charts.start_workers()
 
 
