@@ -637,7 +637,7 @@ def _site_builder(ws: incremental.Workspace, staging: Path, docs: Path, register
     fingerprint = incremental.fingerprint(settings, [theme], staged, untitled)
     incremental.prepare(ws, docs, staged, fingerprint, [page for page, _ in entries])
     with incremental.fresh_outputs():
-        _run_mkdocs(config, options.strict, dirty=ws.incremental)
+        _run_mkdocs(config, options.strict, dirty=ws.incremental, lang=register.meta.language)
     incremental.finish(ws)
     incremental.link_out(ws.site, staging / "site", ws.spare)
     return staged
@@ -736,7 +736,11 @@ class _DirtyNotice(logging.Filter):
         return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
-def _run_mkdocs(config_path: Path, strict: bool, dirty: bool = False) -> None:
+# Read by the package's mkdocs.yml (``!ENV``): the title of every heading's ¶ link, in the register's language.
+PERMALINK_TITLE = "SONHIEMVU_PERMALINK_TITLE"
+
+
+def _run_mkdocs(config_path: Path, strict: bool, dirty: bool = False, lang: str = "vi") -> None:
     from mkdocs import exceptions
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -744,6 +748,8 @@ def _run_mkdocs(config_path: Path, strict: bool, dirty: bool = False) -> None:
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     notice = _DirtyNotice()
     logging.getLogger("mkdocs.commands.build").addFilter(notice)
+    before = os.environ.get(PERMALINK_TITLE)
+    os.environ[PERMALINK_TITLE] = i18n.t("ui.permalink", lang)
     try:
         config = load_config(str(config_path), strict=strict)
         mkdocs_build(config, dirty=dirty)
@@ -751,6 +757,10 @@ def _run_mkdocs(config_path: Path, strict: bool, dirty: bool = False) -> None:
         raise BuildError("site_builder", reason=exc) from exc
     finally:
         logging.getLogger("mkdocs.commands.build").removeFilter(notice)
+        if before is None:
+            os.environ.pop(PERMALINK_TITLE, None)
+        else:
+            os.environ[PERMALINK_TITLE] = before
 
 
 def _swap(new: Path, out: Path, spare: Path | None = None) -> None:

@@ -293,3 +293,11 @@ def test_licence_on_the_open_data_page_in_summary_and_feed(tmp_path):
     assert "<rights>CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)</rights>" in \
         (out / "feed.xml").read_text(encoding="utf-8")
     assert "CC BY 4.0" in (out / "index.html").read_text(encoding="utf-8")  # the footer of every page
+
+
+def test_every_headings_link_is_titled_in_the_registers_language(site):
+    """The ¶ beside each heading is announced by its title: Vietnamese on a Vietnamese site, not the
+    Markdown library's English default."""
+    page = (site / "index.html").read_text(encoding="utf-8")
+    titles = set(re.findall(r'class="headerlink" href="[^"]*" title="([^"]*)"', page))
+    assert titles == {"Liên kết đến mục này"}

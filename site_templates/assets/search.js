@@ -32,6 +32,9 @@
     return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   }
 
+  /* The words searched for, marked where they begin a word, accents folded. A query of several words
+     whose phrase is on the page marks the phrase only: "chieng co" marks "Chiềng Cọ", not every
+     "Cơ quan" (Cơ and Cọ fold alike). */
   function highlight(root, wanted) {
     var terms = wanted.map(fold).filter(function (w) { return w.length > 1; }).map(escapeRegExp);
     if (!terms.length) return;
@@ -43,13 +46,12 @@
     });
     var nodes = [];
     while (walker.nextNode()) nodes.push(walker.currentNode);
-    var pattern = new RegExp("(^|[^a-z0-9])(" + terms.join("|") + ")", "g");
-    nodes.forEach(function (node) {
-      var text = node.data, folded = "", origin = [];
-      for (var i = 0; i < text.length; i++) {
-        var f = fold(text[i]);
-        for (var k = 0; k < f.length; k++) { folded += f[k]; origin.push(i); }
-      }
+    var texts = nodes.map(foldedWithOrigin);
+    var words = new RegExp("(^|[^a-z0-9])(" + terms.join("|") + ")", "g");
+    var phrase = terms.length > 1 ? new RegExp("(^|[^a-z0-9])(" + terms.join("\\s+") + ")(?![a-z0-9])", "g") : null;
+    var pattern = phrase && texts.some(function (t) { phrase.lastIndex = 0; return phrase.test(t.folded); }) ? phrase : words;
+    nodes.forEach(function (node, n) {
+      var text = node.data, folded = texts[n].folded, origin = texts[n].origin;
       var match, last = 0, parts = [];
       pattern.lastIndex = 0;
       while ((match = pattern.exec(folded)) !== null) {
@@ -68,6 +70,16 @@
       parts.push(document.createTextNode(text.slice(last)));
       node.replaceWith.apply(node, parts);
     });
+  }
+
+  /* A text node's letters folded, and for each folded letter the index of the letter it came from. */
+  function foldedWithOrigin(node) {
+    var text = node.data, folded = "", origin = [];
+    for (var i = 0; i < text.length; i++) {
+      var f = fold(text[i]);
+      for (var k = 0; k < f.length; k++) { folded += f[k]; origin.push(i); }
+    }
+    return {folded: folded, origin: origin};
   }
 
   function highlightFromAddress() {
