@@ -267,6 +267,18 @@ def edit(register: Path, old: str, new: str) -> None:
     register.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def new_repository(project: Path, name: str = "tasks.yaml") -> Path:
+    """``project``, a new git repository on ``main`` whose register ``name`` (a copy of the small register)
+    has its first commit, "Sổ ban đầu", on 01/06/2021; returns the register."""
+    project.mkdir()
+    register = project / name
+    shutil.copy(SMALL, register)
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", ".")
+    commit_at(project, "Sổ ban đầu", "2021-06-01T09:00:00+07:00")
+    return register
+
+
 MAY_REPORT = ("progress: 60, proposals: Đề nghị bổ sung vốn.}",
               "progress: 60, proposals: Đề nghị bổ sung vốn.}\n      - {date: 2021-05-30, status: in_progress, progress: 70}")
 MOVE = ("deadline: 2021-03-31", "deadline: 2021-07-31")
@@ -338,12 +350,7 @@ def test_a_change_made_inside_a_merge_commit_appears(merged):
 
 def test_back_dated_and_future_dated_commits_keep_their_place_and_a_sane_date(tmp_path):
     project = tmp_path / "clocks"
-    project.mkdir()
-    register = project / "tasks.yaml"
-    shutil.copy(SMALL, register)
-    git(project, "init", "-q", "-b", "main")
-    git(project, "add", ".")
-    commit_at(project, "Sổ ban đầu", "2021-06-01T09:00:00+07:00")
+    register = new_repository(project)
     edit(register, *MOVE)
     commit_at(project, "Đồng hồ chậm", "2019-01-01T09:00:00+07:00")  # back-dated on main itself
     git(project, "checkout", "-qb", "nhanh")
@@ -367,12 +374,7 @@ def test_back_dated_and_future_dated_commits_keep_their_place_and_a_sane_date(tm
 
 def test_a_committers_time_zone_does_not_move_a_change_to_another_day(tmp_path):
     project = tmp_path / "zones"
-    project.mkdir()
-    register = project / "tasks.yaml"
-    shutil.copy(SMALL, register)
-    git(project, "init", "-q", "-b", "main")
-    git(project, "add", ".")
-    commit_at(project, "Sổ ban đầu", "2021-06-01T09:00:00+07:00")
+    register = new_repository(project)
     edit(register, *MOVE)
     commit_at(project, "Từ Baker", "2021-06-01T23:30:00-12:00")  # 2 June, 18:30 in Hà Nội
     edit(register, *MAY_REPORT)
@@ -384,12 +386,7 @@ def test_a_committers_time_zone_does_not_move_a_change_to_another_day(tmp_path):
 
 def test_a_register_with_a_vietnamese_file_name_has_its_history(tmp_path, capsys, monkeypatch):
     project = tmp_path / "dự án"
-    project.mkdir()
-    register = project / "sổ nhiệm vụ.yaml"
-    shutil.copy(SMALL, register)
-    git(project, "init", "-q", "-b", "main")
-    git(project, "add", ".")
-    commit_at(project, "Sổ ban đầu", "2021-06-01T09:00:00+07:00")
+    register = new_repository(project, "sổ nhiệm vụ.yaml")
     edit(register, *MOVE)
     commit_at(project, "Dời hạn", "2021-06-02T09:00:00+07:00")
     found = history.load_history(register)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from generator import history
 from tests.conftest import ROOT
-from tests.test_history import SMALL, commit_at, edit, git
+from tests.test_history import SMALL, commit_at, edit, git, new_repository
 
 MEMORY_LIMIT = 1536 * 1024 ** 2
 
@@ -106,12 +106,7 @@ def test_a_task_of_fifty_thousand_reports_costs_once_and_not_after_it_is_removed
 def test_at_most_two_versions_are_parsed_at_once(tmp_path):
     """Memory is bounded by the largest version, not by the number of versions."""
     project = tmp_path / "many"
-    project.mkdir()
-    register = project / "tasks.yaml"
-    shutil.copy(SMALL, register)
-    git(project, "init", "-q", "-b", "main")
-    git(project, "add", ".")
-    commit_at(project, "v0", "2021-06-01T09:00:00+07:00")
+    register = new_repository(project)
     for day in range(1, 13):
         edit(register, f"deadline: 2021-06-{day + 14:02d}", f"deadline: 2021-06-{day + 15:02d}")
         commit_at(project, f"v{day}", f"2021-06-{day + 1:02d}T09:00:00+07:00")
