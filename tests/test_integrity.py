@@ -134,7 +134,7 @@ def _snapshot(tree: Path) -> dict[str, bytes]:
 
 
 # Every point where the pipeline hands over to its next stage, in order (build.build_site's hook).
-STAGES = ("load", "validate", "derive", "copy", "history", "charts", "reports", "pages", "list", "data", "feed",
+STAGES = ("load", "validate", "derive", "copy", "history", "charts", "reports", "pages", "list", "data", "feed", "pdfs",
           "mkdocs", "search", "swap", "done")
 KILL_AT = """
 import os, signal, sys
