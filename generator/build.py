@@ -292,8 +292,7 @@ def _stage_pages(sources: Sources, options: BuildOptions, docs: Path, stage: _St
                       links=links)
     stage("charts", _charts, site, docs, options, report)
     with _Beside() as beside:
-        # PDFs in line, not beside: a build killed while workers render left them orphaned, holding its output open
-        generated = stage("reports", _monthly_reports, site, docs, options, report)
+        generated = stage("reports", _monthly_reports, site, docs, options, report, beside)
         generated += stage("pages", pages.render, site, docs)
         stage("list", pages.write_list_data, site, docs)
         stage("data", data_files.write, register, figures, options.register_path, docs / "data", url)

@@ -175,8 +175,9 @@ def test_a_build_killed_at_any_stage_leaves_the_previous_site_or_the_complete_ne
     out = tmp_path / "site"
     shutil.copytree(previous_site, out)
     old = _snapshot(out)
+    # its output closes (every process it started has ended: a worker left rendering would hold it open)
     killed = subprocess.run([sys.executable, "-c", KILL_AT, str(changed), str(out), stage], cwd=ROOT,
-                            capture_output=True, text=True)
+                            capture_output=True, text=True, timeout=120)
     assert killed.returncode == -signal.SIGKILL, killed.stderr  # the build reached the stage and died there
     now = _snapshot(out)
     if stage == "done":  # killed after the swap: the new site, whole

@@ -14,6 +14,8 @@ import datetime as dt
 import hashlib
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -212,7 +214,8 @@ class _Renderer:
 
     def _start(self) -> None:
         try:
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=_end_with, initargs=(os.getpid(),))
         except OSError:  # no processes to be had here (a sandbox without /dev/shm): render in turn
             self.workers = 0
 
@@ -238,6 +241,17 @@ class _Renderer:
         self.pending = []
         for future in as_completed(futures):
             yield future.result(), futures[future]
+
+
+def _end_with(parent: int) -> None:
+    """In a worker: end as soon as the build that started it is gone. A build killed outright cannot stop
+    its workers, which would render on, then wait for work forever, holding the build's output open."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="end-with-build", daemon=True).start()
 
 
 def _write(path: Path, data: bytes) -> None:
