@@ -4,8 +4,8 @@
     python benchmarks/step.py build --register REGISTER --out SITE --cache CACHE --json OUT
 
 ``validate`` is ``python -m generator validate`` (``generator.cli.main``) in this process.
-``build`` is what ``python -m generator build`` does (load, validate, derive, ``build.build``),
-except that the cache folder is given (``BuildOptions(cache=...)``): the command itself always
+``build`` is what ``python -m generator build`` does (``build.build_site``: load, validate, derive, build),
+except that the cache folder is given (``SiteOptions(cache=...)``): the command itself always
 uses the project's ``.cache/``, which a benchmark must neither reuse nor fill.
 
 Registers over the loader's default limit (``generator.load.MAX_BYTES``, 5 MB) are read with a
@@ -49,8 +49,6 @@ def cmd_build(args: argparse.Namespace) -> dict:
     timings: dict[str, float] = {}
     begun = time.perf_counter()
     from generator import build as build_module
-    from generator import checking
-    from generator.derive import derive
     from generator.render import pages
 
     timings["import"] = time.perf_counter() - begun
@@ -65,16 +63,20 @@ def cmd_build(args: argparse.Namespace) -> dict:
         return written
 
     pages.render = measured_render  # only to record the size of the staged task pages
-    begun = time.perf_counter()
-    result = checking.load_and_validate(str(args.register), None, limit)
-    timings["load_validate"] = time.perf_counter() - begun
-    if isinstance(result, int) or not result.ok:
-        return {"exit": 1, "max_mb": limit}
-    begun = time.perf_counter()
-    figures = derive(result.register, result.as_of.date)
-    timings["derive"] = time.perf_counter() - begun
-    options = build_module.BuildOptions(args.register, args.out, cache=args.cache)
-    report = build_module.build(result.register, figures, options)
+    seen: dict[str, float] = {}  # when the build reached each stage: load and validate, derive come first
+
+    def hook(stage: str) -> None:
+        seen.setdefault(stage, time.perf_counter())
+
+    # what `python -m generator build` does (the chart workers' server, the validation cache), but the
+    # cache folder is given
+    summary = build_module.build_site(build_module.SiteOptions(args.register, args.out, max_mb=limit,
+                                                               cache=args.cache, on_stage=hook))
+    report = summary.report
+    if not summary.ok or report is None:
+        return {"exit": 1, "max_mb": limit, "error": summary.error}
+    timings["load_validate"] = seen["derive"] - seen["load"]
+    timings["derive"] = seen["copy"] - seen["derive"]
     return {
         "exit": 0, "max_mb": limit, "timings": timings, "stages": report.stages,
         "build_seconds": report.seconds, "pages": report.pages,
