@@ -172,15 +172,20 @@
     });
   }
 
-  /* Within the results shown together, a page whose title has the words as written (accents
-     folded, in order) comes first: the task named so before the pages that only mention it.
-     The titles come with the fragments fetched for showing, so this costs no download. */
+  /* Within the results shown together: first the home of a register whose name has the words as written
+     (accents folded, in order: "chieng co" opens with the commune's own page), then a page whose title has
+     them (the task named so), then the pages that only mention them. Names and titles come with the
+     fragments fetched for showing, so this costs no download. */
   function titledFirst(entries, query) {
-    var wanted = words(query).join(" ");
-    function titled(e) {
-      return (" " + words(e.data && e.data.meta && e.data.meta.title || "").join(" ") + " ").indexOf(" " + wanted + " ") !== -1;
+    var wanted = " " + words(query).join(" ") + " ";
+    function has(text) {
+      return (" " + words(text || "").join(" ") + " ").indexOf(wanted) !== -1;
     }
-    return entries.map(function (e, i) { return {e: e, i: i, t: titled(e) ? 0 : 1}; })
+    function rank(e) {
+      var meta = e.data && e.data.meta || {};
+      return meta.home && has(meta.unit) ? 0 : has(meta.title) ? 1 : 2;
+    }
+    return entries.map(function (e, i) { return {e: e, i: i, t: rank(e)}; })
       .sort(function (a, b) { return a.t - b.t || a.i - b.i; })
       .map(function (x) { return x.e; });
   }
@@ -256,6 +261,12 @@
       var params = new URLSearchParams();
       params.set("h", words(query).join(" "));
       a.href = data.url + (data.url.indexOf("?") === -1 ? "?" : "&") + params.toString();
+      if (data.meta && data.meta.unit) {  /* a site with units: which register the page belongs to */
+        var unit = document.createElement("span");
+        unit.className = "site-search__unit";
+        unit.textContent = data.meta.unit;
+        a.appendChild(unit);
+      }
       var title = document.createElement("span");
       title.className = "site-search__title";
       title.textContent = data.meta && data.meta.title || data.url;

@@ -65,3 +65,29 @@ def test_search_on_any_page_finds_and_opens_the_pages_of_every_register(visitor,
     assert not failed, failed
     # the units' pages came from their own indexes, merged in the browser
     assert any("/repo/pagefind/shards/" in url for url in asked), asked
+
+
+@pytest.mark.parametrize(("query", "home", "unit"), [
+    ("chieng co", "units/xa-chieng-co/", "Xã Chiềng Cọ"),  # the city's tasks name the commune in their titles
+    ("to hieu", "units/phuong-to-hieu/", "Phường Tô Hiệu"),
+])
+def test_a_query_naming_a_unit_opens_with_its_home_and_every_result_names_its_register(visitor, query, home, unit):
+    """A citizen typing a commune's name wants the commune's own page first; and in a site where the city and
+    each commune have a task 5, a result must say whose it is, above its title."""
+    page, _, failed = visitor
+    page.goto(SUB)
+    links = search(page, query)
+    assert links[0] == SUB + home, links[:5]
+    results = page.locator(SEARCH_RESULTS)
+    first_unit = results.nth(0).locator(".site-search__unit")
+    assert first_unit.inner_text() == unit
+    unit_box, title_box = first_unit.bounding_box(), results.nth(0).locator(".site-search__title").bounding_box()
+    assert unit_box and title_box and unit_box["y"] + unit_box["height"] <= title_box["y"] + 1  # above the title
+    names = [results.nth(i).locator(".site-search__unit").inner_text() for i in range(len(links))]
+    for link, name in zip(links, names):
+        expected = unit if link.startswith(SUB + home) else None
+        if expected:
+            assert name == expected, (link, name)
+        elif "/units/" not in link:
+            assert name == "Thành phố Sơn La", (link, name)
+    assert not failed, failed
