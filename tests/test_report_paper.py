@@ -176,7 +176,7 @@ def test_beside_other_work_even_a_single_document_goes_to_a_worker(may, tmp_path
     started: list[int] = []
 
     class Pool(concurrent.futures.ThreadPoolExecutor):  # as a process pool is asked for, recorded
-        def __init__(self, workers: int, mp_context: object = None) -> None:
+        def __init__(self, workers: int, mp_context: object = None, **_: object) -> None:
             super().__init__(workers)
             started.append(workers)
 
