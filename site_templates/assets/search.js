@@ -127,49 +127,68 @@
   /* Ranked from the index alone, with no page fragment fetched: Pagefind finds words by their
      beginnings ("co" finds "cọ", "cơ" and "công"); a query in quotes finds only whole words, next
      to each other. Tier 2: the words as a phrase; 1: every word whole; 0: the rest. Pagefind's
-     score orders each tier. Fragments (title, excerpt) are fetched only for the results shown.
+     score orders each tier (the phrase's own score for tier 2, not the score the words' beginnings
+     add up to). Fragments (title, excerpt) are fetched only for the results shown.
+     The phrase is asked for first, the loose search beside it: the phrase's first page of fragments is
+     asked for as soon as it is ranked, fetched while the engine ranks the loose results (which give the
+     count and the rest).
      The whole-word searches (one per word) run only once the phrase results are used up: most
      first pages are phrase results, shown after two searches instead of four. */
   function search(pagefind, query) {
     query = query.replace(/"/g, " ");
     var loose = variants(query), forms = wordForms(query), single = forms.length < 2;
-    var asked = loose.map(function (q) { return pagefind.search(q); });
-    var phrases = loose.map(function (q) { return pagefind.search("\"" + q + "\""); });
     function order(a, b) { return b.tier - a.tier || b.result.score - a.result.score; }
-    return Promise.all([Promise.all(asked), Promise.all(phrases)]).then(function (got) {
-      var best = {};
-      got[0].forEach(function (answer) {
+    function best(answers) {
+      var out = {};
+      answers.forEach(function (answer) {
         (answer && answer.results || []).forEach(function (r) {
-          if (!best[r.id] || best[r.id].score < r.score) best[r.id] = r;
+          if (!out[r.id] || out[r.id].score < r.score) out[r.id] = r;
         });
       });
-      var phrase = {};
-      got[1].forEach(function (answer) { Object.assign(phrase, ids(answer)); });
-      var all = Object.keys(best).map(function (id) {
-        return {result: best[id], data: null, tier: phrase[id] ? (single ? 1 : 2) : 0};
-      });
-      var top = all.filter(function (e) { return e.tier > 0; }).sort(order);
-      var others = all.filter(function (e) { return e.tier === 0; }).sort(order);
-      var rest = null;
-      function tiers() {
-        /* The others: every word whole (tier 1) before words only begun (0). One word: done. */
-        if (!rest) {
-          rest = single ? Promise.resolve(others) : Promise.all(forms.map(function (list) {
-            return Promise.all(list.map(function (form) { return pagefind.search("\"" + form + "\""); }));
-          })).then(function (answers) {
-            var each = answers.map(function (list) {
-              var any = {};
-              list.forEach(function (answer) { Object.assign(any, ids(answer)); });
-              return any;
+      return out;
+    }
+    var phrases = Promise.all(loose.map(function (q) { return pagefind.search("\"" + q + "\""); }));
+    var asked = Promise.all(loose.map(function (q) { return pagefind.search(q); }));
+    return phrases.then(function (gotPhrases) {
+      var phrase = best(gotPhrases);
+      var top = Object.keys(phrase).map(function (id) {
+        return {result: phrase[id], data: null, tier: single ? 1 : 2};
+      }).sort(order);
+      top.slice(0, PAGE).forEach(fetchData);
+      return asked.then(function (got) {
+        var all = best(got);
+        var others = Object.keys(all).filter(function (id) { return !phrase[id]; }).map(function (id) {
+          return {result: all[id], data: null, tier: 0};
+        }).sort(order);
+        var rest = null;
+        function tiers() {
+          /* The others: every word whole (tier 1) before words only begun (0). One word: done. */
+          if (!rest) {
+            rest = single ? Promise.resolve(others) : Promise.all(forms.map(function (list) {
+              return Promise.all(list.map(function (form) { return pagefind.search("\"" + form + "\""); }));
+            })).then(function (answers) {
+              var each = answers.map(function (list) {
+                var any = {};
+                list.forEach(function (answer) { Object.assign(any, ids(answer)); });
+                return any;
+              });
+              others.forEach(function (e) { e.tier = each.every(function (any) { return any[e.result.id]; }) ? 1 : 0; });
+              return others.sort(order);
             });
-            others.forEach(function (e) { e.tier = each.every(function (any) { return any[e.result.id]; }) ? 1 : 0; });
-            return others.sort(order);
-          });
+          }
+          return rest;
         }
-        return rest;
-      }
-      return {top: top, count: all.length, rest: tiers};
+        return {top: top, count: top.length + others.length, rest: tiers};
+      });
     });
+  }
+
+  /* A result's fragment (its title, address and excerpt), asked for once. */
+  function fetchData(entry) {
+    if (!entry.loading) {
+      entry.loading = entry.result.data().then(function (d) { entry.data = d; return entry; });
+    }
+    return entry.loading;
   }
 
   /* Within the results shown together: first the home of a register whose name has the words as written
@@ -290,9 +309,7 @@
       return ready.then(function () {
         if (ticket !== asked) return;
         var batch = ranked.slice(shown, want);
-        return Promise.all(batch.map(function (e) {
-          return e.data ? e : e.result.data().then(function (d) { e.data = d; return e; });
-        })).then(function (entries) {
+        return Promise.all(batch.map(fetchData)).then(function (entries) {
           if (ticket !== asked) return;
           entries = titledFirst(entries, query);
           entries.forEach(function (e) { list.appendChild(item(e)); });
@@ -302,9 +319,20 @@
       });
     }
 
+    /* What is searched for: what was typed, less a last word of one letter still being typed beside other
+       words ("chieng c" searches "chieng": every word that begins with "c" is a tenth of the index, fetched
+       for nothing by a reader typing slowly). */
+    function wanted() {
+      var typed = input.value, parts = typed.trim().split(/\s+/);
+      if (parts.length > 1 && !/\s$/.test(typed) && words(parts[parts.length - 1]).join("").length < 2) parts.pop();
+      return parts.join(" ");
+    }
+
+    var searched = null;
     function run() {
+      if (wanted() === searched && found) return;  /* the same words: the results shown stand */
       var ticket = ++asked;
-      query = input.value;
+      query = searched = wanted();
       if (words(query).join("").length < 2) {
         list.textContent = "";
         more.hidden = true;
@@ -352,7 +380,7 @@
     var timer = null;
     input.addEventListener("input", function () {
       window.clearTimeout(timer);
-      timer = window.setTimeout(run, 150);
+      timer = window.setTimeout(run, 100);
       preloadFinished();
     });
     opener.addEventListener("click", open);

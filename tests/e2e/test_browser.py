@@ -168,6 +168,34 @@ def test_search_snippets_keep_spaces_between_table_cells(page):
     assert not glued, glued
 
 
+def test_a_reader_typing_slowly_does_not_download_every_word_that_begins_with_one_letter(page):
+    """A phone user pauses between keys: "chieng c" is on screen long enough to be searched. A last word of
+    one letter beside others is not searched (every word beginning with "c" is a tenth of the index); the
+    results for the finished words stay, and the search goes on at the next letter."""
+    page.goto("/")
+    chunks: list[str] = []
+    page.on("request", lambda r: chunks.append(r.url) if "/pagefind/index/" in r.url else None)
+    links = search(page, "chieng")
+    fetched = len(chunks)
+    page.keyboard.type(" c")
+    page.wait_for_timeout(800)  # several times the pause after which the box searches
+    assert len(chunks) == fetched, chunks[fetched:]
+    assert [re.sub(r"\?.*$", "", a.get_attribute("href")) for a in page.locator(SEARCH_RESULTS).all()] == links
+    page.keyboard.type("o")
+    assert "/tasks/51/" in search_results_after_typing(page)
+
+
+def search_results_after_typing(page) -> list[str]:
+    """The result links once the list has settled after the last key."""
+    page.wait_for_function("""() => {
+        const list = document.querySelector('.site-search__results');
+        const state = list.innerHTML, now = performance.now(), last = window.__e2eSettle;
+        if (!last || last.state !== state) { window.__e2eSettle = {state, since: now}; return false; }
+        return list.children.length > 0 && now - last.since > 600;
+    }""", polling=100, timeout=30_000)
+    return [re.sub(r"\?.*$", "", a.get_attribute("href")) for a in page.locator(SEARCH_RESULTS).all()]
+
+
 def test_search_result_opens_the_task_with_the_words_marked(page):
     page.goto("/agencies/")
     search(page, "be tong")
