@@ -404,3 +404,97 @@ def test_a_figure_beside_the_as_of_line_is_never_cut_off_by_the_chart_edge():
             assert K.PAD <= left and left + width <= K.WIDTH - K.PAD, (at, width, px, ha)
     assert K._beside(100, 40) == (108, "left")  # room on the right: beside the line
     assert K._beside(K.WIDTH - K.PAD - 20, 40)[1] == "right"
+
+
+# --- the time axis: every month the chart means to label is labelled, none over another -------------------
+_DATE = re.compile(r"\d\d/\d{4}|\d\d/\d\d")
+
+
+def time_axis(svg: str) -> tuple[list[float], list[tuple[float, float, str]]]:
+    """The date axis as drawn: the x of each tick (a 4 px stroke down from the axis) and each date label's
+    left, right and text (its width as the chart code measures text, which browsers' fonts do not exceed)."""
+    root = ET.fromstring(svg.encode("utf-8"))
+    ticks = []
+    for path in root.iter(SVG + "path"):
+        found = re.fullmatch(r"M ([\d.]+) ([\d.]+)\s*L ([\d.]+) ([\d.]+)\s*", path.get("d", "").strip())
+        if found:
+            x0, y0, x1, y1 = map(float, found.groups())
+            if x0 == x1 and y1 - y0 == 4:
+                ticks.append(x0)
+    labels = []
+    for node in root.iter(SVG + "text"):
+        words = "".join(node.itertext()).strip()
+        if not _DATE.fullmatch(words):
+            continue
+        size = float(re.search(r"font-size: ([\d.]+)px", node.get("style", "")).group(1))
+        anchor = re.search(r"text-anchor: (\w+)", node.get("style", "")).group(1)
+        width = K.text_width(words, size)
+        x = float(node.get("x"))
+        left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
+        labels.append((left, left + width, words))
+    return sorted(ticks), sorted(labels)
+
+
+def axis_problems(chart_data: tuple) -> list[str]:
+    """What is wrong with a time chart's date axis: a tick without its label, labels overlapping, a label
+    beside rather than under its tick, or one past the card's edge."""
+    d = dict(chart_data)
+    ticks, labels = time_axis(K.draw("series", chart_data).decode())
+    problems = []
+    wanted = [label for _, label in d["x_ticks"]]
+    if [text for _, _, text in labels] != wanted:
+        problems.append(f"labels {[text for _, _, text in labels]}, ticks {wanted}")
+    if len(ticks) != len(wanted):
+        problems.append(f"{len(ticks)} tick marks for {len(wanted)} ticks")
+    for (left, right, text), tick in zip(labels, ticks):
+        if not left <= tick <= right:
+            problems.append(f"{text} ({left:.0f}-{right:.0f}) not under its tick at {tick:.0f}")
+        if left < 0 or right > K.WIDTH:
+            problems.append(f"{text} past the card's edge")
+    for (_, right, text), (left, _, after) in zip(labels, labels[1:]):
+        if left < right + 4:
+            problems.append(f"{text} and {after} touch or overlap")
+    return problems
+
+
+def test_a_communes_task_chart_labels_every_second_month_to_the_end_of_its_year():
+    """Chiềng Cọ's road-building task, March to December 2021: a label every second month. The last one,
+    01/2022, sits at the card's edge and so is moved in; 11/2021, its neighbour, was then dropped."""
+    import datetime as dt
+
+    from generator.load import load_file
+    from generator.validate import validate
+    from tests.conftest import ROOT
+
+    register = validate(load_file(ROOT / "registers" / "xa-chieng-co.yaml")).register
+    chart = {c.name: c for c in C.all_charts(register, derive(register, dt.date(2021, 5, 31)), "vi")}["task-1"]
+    _, labels = time_axis(K.draw(chart.kind, chart.data).decode())
+    assert [text for _, _, text in labels] == ["05/2021", "07/2021", "09/2021", "11/2021", "01/2022"]
+    assert not axis_problems(chart.data)
+
+
+@pytest.mark.slow  # 48 charts drawn
+def test_every_tick_of_a_time_chart_is_labelled_whatever_its_dates():
+    """Charts of many spans (three months to two years), starting on any day of the year: every tick the
+    chart chooses has its label under it, inside the card, apart from the others."""
+    import datetime as dt
+
+    base = dict(K_SERIES)
+    found = {}
+    for start_day in range(0, 365, 33):
+        for span in (90, 275, 400, 730):
+            start = dt.date(2021, 1, 1) + dt.timedelta(days=start_day)
+            end = start + dt.timedelta(days=span)
+            data = {**base, "x_range": (start.isoformat(), end.isoformat()), "x_ticks": C.date_ticks(start, end),
+                    "deadline": (end - dt.timedelta(days=10)).isoformat()}
+            problems = axis_problems(tuple(data.items()))
+            if problems:
+                found[f"{start} + {span} days"] = problems
+    assert not found
+
+
+K_SERIES = (("x_range", ("2021-01-01", "2021-12-31")), ("x_ticks", ()),
+            ("y_ticks", ((0, "0"), (10, "10"), (20, "20"), (30, "30"))), ("points", ()), ("target", 25),
+            ("baseline", None), ("target_label", "Mục tiêu 25 km"), ("baseline_label", ""),
+            ("series_label", "Giá trị (km)"), ("deadline", "2021-12-31"), ("deadline_label", "Thời hạn 31/12/2021"),
+            ("empty_label", "Chưa có số liệu"))

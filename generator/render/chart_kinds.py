@@ -318,28 +318,64 @@ def _time_axes(c: Canvas, d: dict, top: float) -> tuple[Scale, Scale, float, flo
 
 
 def _tick_labels(c: Canvas, labels: list[tuple[float, str]], y: float, lo: float, hi: float) -> None:
-    """Tick labels centred under their ticks; one that would overlap the previous or leave the card is
+    """Tick labels centred under their ticks, each kept inside the card (one near its edge is aligned to the
+    edge). A label moved in by the edge would overlap its neighbour: the neighbours then move aside, just
+    enough and never so far that a label stops covering its tick, rather than one being dropped (the last
+    two months of a year's chart, "11/2021" beside an "01/2022" moved in, lost the 11/2021).
+    Only when the ticks leave no such room is one dropped."""
+    placed = _spread(labels, lo, hi)
+    if placed is None:
+        placed = _thinned(labels, lo, hi)
+    for left, w, label in placed:
+        if left <= lo + 0.01:
+            c.text(lo, y, label, SMALL, color=P.INK_SOFT, ha="left")
+        elif left + w >= hi - 0.01:
+            c.text(hi, y, label, SMALL, color=P.INK_SOFT, ha="right")
+        else:
+            c.text(left + w / 2, y, label, SMALL, color=P.INK_SOFT, ha="center")
+
+
+TICK_GAP = 12  # px between two tick labels
+
+
+def _spread(labels: list[tuple[float, str]], lo: float, hi: float) -> list[tuple[float, float, str]] | None:
+    """(left, width, text) of every label: centred under its tick where there is room, else moved as little
+    as may be, each still covering its tick and inside [lo, hi], TICK_GAP apart; None if that cannot be."""
+    if not labels:
+        return []
+    widths = [text_width(label, SMALL) for _, label in labels]
+    # how far each label's left edge may go: the label covers its tick and stays in the card
+    least = [max(lo, px - w) for (px, _), w in zip(labels, widths)]
+    most = [min(hi - w, px) for (px, _), w in zip(labels, widths)]
+    lefts = [min(max(px - w / 2, a), b) for (px, _), w, a, b in zip(labels, widths, least, most)]
+    for i in range(1, len(lefts)):  # pushed right by the one before...
+        lefts[i] = max(lefts[i], lefts[i - 1] + widths[i - 1] + TICK_GAP)
+    lefts[-1] = min(lefts[-1], most[-1])
+    for i in range(len(lefts) - 2, -1, -1):  # ...and back left by the one after, where it had to stay
+        lefts[i] = min(lefts[i], lefts[i + 1] - TICK_GAP - widths[i])
+    if any(left < a - 0.01 or left > b + 0.01 for left, a, b in zip(lefts, least, most)):
+        return None
+    return [(left, w, label) for left, w, (_, label) in zip(lefts, widths, labels)]
+
+
+def _thinned(labels: list[tuple[float, str]], lo: float, hi: float) -> list[tuple[float, float, str]]:
+    """Too many labels for the room: centred (or at the card's edge), one that would overlap the previous
     dropped, except the last, which is kept by dropping the one before it if need be."""
-    placed: list[tuple[float, float, str, str, float]] = []  # (left, right, ha, text, anchor)
+    placed: list[tuple[float, float, str]] = []
     for i, (px, label) in enumerate(labels):
         w = text_width(label, SMALL)
-        left, ha, anchor = px - w / 2, "center", px
-        if left < lo:
-            left, ha, anchor = lo, "left", lo
-        if left + w > hi:
-            if px > hi + 1:
-                continue
-            left, ha, anchor = hi - w, "right", hi
-        if placed and left < placed[-1][1] + 12:
+        left = min(max(px - w / 2, lo), hi - w)
+        if px > hi + 1:
+            continue
+        if placed and left < placed[-1][0] + placed[-1][1] + TICK_GAP:
             if i == len(labels) - 1 and len(placed) > 1:
                 placed.pop()
-                if left < placed[-1][1] + 12:
+                if left < placed[-1][0] + placed[-1][1] + TICK_GAP:
                     continue
             else:
                 continue
-        placed.append((left, left + w, ha, label, anchor))
-    for _, _, ha, label, anchor in placed:
-        c.text(anchor, y, label, SMALL, color=P.INK_SOFT, ha=ha)
+        placed.append((left, w, label))
+    return placed
 
 
 def _vertical_marker(c: Canvas, x: float, top: float, bottom: float, label: str, color: str,
