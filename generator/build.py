@@ -31,6 +31,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -253,8 +254,10 @@ def build_from(sources: Sources, options: BuildOptions) -> BuildReport:
     options.out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{options.out.name}-build-", dir=options.out.parent))
     sections_store = reuse.Sections(options.cache_dir / "sections")
+    docs = staging / "docs"
+    clearing = threading.Thread(target=shutil.rmtree, args=(docs,), kwargs={"ignore_errors": True},
+                                name="clear-staged-pages")
     try:
-        docs = staging / "docs"
         stage = _Stages(report, options.progress, options.on_stage)
         subtrees = _stage_pages(sources, options, docs, stage, report, sections_store)
         sources.release()
@@ -263,6 +266,8 @@ def build_from(sources: Sources, options: BuildOptions) -> BuildReport:
                            subtrees is not None)
             report.pages = sum(1 for name in staged if name.endswith(".md"))
             report.pages_rebuilt = len(ws.rebuilt)
+        sections_store.keep()  # the site builder has its copy: the units' staged sections back into the cache
+        clearing.start()  # and the staged pages are removed while the search index is made (a second at 1,000 tasks)
         stage("search", _search_index, staging / "site", subtrees or [], options.cache_dir / "search")
         (staging / "site" / MARKER).write_text(_marker_text(staging / "site"), encoding="utf-8")
         stage.hook("swap")
@@ -270,7 +275,9 @@ def build_from(sources: Sources, options: BuildOptions) -> BuildReport:
         incremental.make_spare(ws.site, ws.spare)
         stage.hook("done")
     finally:
-        sections_store.keep()  # the units' staged sections back into the cache (they are deterministic)
+        sections_store.keep()  # (they are deterministic)
+        if clearing.is_alive():
+            clearing.join()
         shutil.rmtree(staging, ignore_errors=True)
     report.seconds = time.perf_counter() - started
     return report
