@@ -37,6 +37,18 @@ def table() -> dict[str, dict[str, str]]:
 
 def t(key: str, lang: str = "vi", /, **args: object) -> str:
     """The text for ``key`` in ``lang`` with its placeholders filled."""
+    if not args:
+        return _plain(key, lang)
+    return _filled(key, lang, args)
+
+
+@lru_cache(maxsize=4096)
+def _plain(key: str, lang: str) -> str:
+    """A text without arguments: the same every time (a build asks for some 170,000 at 1,000 tasks)."""
+    return _filled(key, lang, {})
+
+
+def _filled(key: str, lang: str, args: dict[str, object]) -> str:
     entry = table()[key]
     text = entry.get(lang) or entry["vi"]
     shown = {name: _shown(name, value, lang) for name, value in args.items()}
@@ -98,7 +110,7 @@ def quantity(value: float | None, unit: str, lang: str = "vi", decimals: int = 1
 
 def date(value: dt.date | None, lang: str = "vi") -> str:
     """dd/mm/yyyy in Vietnamese; the same numeric form in English for clarity."""
-    return "—" if value is None else value.strftime("%d/%m/%Y")
+    return "—" if value is None else f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
 
 
 def _locale(lang: str) -> str:
