@@ -77,6 +77,35 @@ def test_unit_text_is_escaped(site):
     assert "<b>phường B</b>" not in source
 
 
+def head(page: Path) -> tuple[str, str]:
+    """The page's <title> and the name its header shows beside the logo, as a browser reads them."""
+    source = page.read_text(encoding="utf-8")
+    title = re.search(r"<title>(.*?)</title>", source, re.S)
+    topic = re.search(r'<div class="md-header__topic">\s*<span class="md-ellipsis">(.*?)</span>', source, re.S)
+    assert title and topic
+    return html.unescape(" ".join(title.group(1).split())), html.unescape(" ".join(topic.group(1).split()))
+
+
+def test_a_units_pages_are_named_after_the_unit_in_their_tab_and_header(site):
+    """A unit's pages are its register's: their tab and header name its issuer (else the unit), as the root's
+    name the root's issuer; each page has its own title (a unit's lists were each titled "Index")."""
+    assert head(site / "index.html")[1] == "Thành ủy thử nghiệm"
+    assert head(site / "tasks" / "1" / "index.html")[0].endswith(" - Thành ủy thử nghiệm")
+    xa = site / "units" / "xa-a"
+    assert head(xa / "index.html") == ("Chương trình công tác năm 2021 của Đảng ủy xã A - Đảng ủy xã A", "Đảng ủy xã A")
+    assert head(xa / "tasks" / "1" / "index.html") == ("Nhiệm vụ 1. Bê tông hóa đường nội bản Hùn - Đảng ủy xã A",
+                                                       "Đảng ủy xã A")
+    assert head(xa / "tasks" / "index.html") == ("Danh sách nhiệm vụ - Đảng ủy xã A", "Đảng ủy xã A")
+    assert head(xa / "attention" / "index.html")[0] == "Cần chú ý - Đảng ủy xã A"  # as the root's page of that name
+    assert head(xa / "targets" / "index.html")[0] == "Các chỉ tiêu định lượng - Đảng ủy xã A"  # by its heading
+    cell = site / "units" / "chi-bo-5"  # no issuer: the unit's name, escaped
+    assert head(cell / "tasks" / "1" / "index.html") == ("Nhiệm vụ 1. Họp chi bộ định kỳ - Chi bộ tổ 5 <b>phường B</b>",
+                                                         "Chi bộ tổ 5 <b>phường B</b>")
+    assert "<b>phường B</b>" not in (cell / "tasks" / "1" / "index.html").read_text(encoding="utf-8")
+    untitled = [str(p.relative_to(site)) for p in site.rglob("index.html") if head(p)[0].startswith("Index")]
+    assert not untitled
+
+
 def test_parent_task_lists_contributions_and_sums_matching_units(site):
     page = text(site / "tasks" / "1" / "index.html")
     assert "Xã A 1. Bê tông hóa đường nội bản Hùn Đang thực hiện 65% 13 km" in page

@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import html
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -451,8 +453,10 @@ _NAV_OF = {"home.md.j2": ("home", True), "tasks.md.j2": ("tasks", True), "task.m
 def render(site: Site, docs: Path, pages: list[Page] | None = None) -> list[Path]:
     """Write every page under ``docs``; returns the files written."""
     env = environment(site.lang, site.templates)
-    shared = {"site": site, "reg": site.register, "fig": site.figures, "section": _section(site), "lang": site.lang,
+    section = _section(site)
+    shared = {"site": site, "reg": site.register, "fig": site.figures, "section": section, "lang": site.lang,
               "since": site.since, "answer_text": answer_text(site), "section_pages": SECTION_PAGES}
+    here = section["here"] if section and site.prefix else None
     written = []
     for page in pages if pages is not None else plan(site):
         template = env.get_template(page.template)
@@ -460,7 +464,41 @@ def render(site: Site, docs: Path, pages: list[Page] | None = None) -> list[Path
         out.parent.mkdir(parents=True, exist_ok=True)
         current, itself = _NAV_OF.get(page.template, ("", False))
         itself = itself and "/page/" not in page.path  # a list's later pages belong to it
-        out.write_text(template.render(**shared, root=page.root, site_root=page.root + site.site_root,
-                                       nav_current=current, nav_index=itself, **page.context), encoding="utf-8")
+        markdown = template.render(**shared, root=page.root, site_root=page.root + site.site_root,
+                                   nav_current=current, nav_index=itself, **page.context)
+        if here is not None:  # a unit's page: titled as the root's page of the same name, else by its heading
+            markdown = front_matter(markdown, here.register.meta.issuer or here.name,
+                                    i18n.t(f"ui.nav.{current}", site.lang) if itself else None)
+        elif not itself:  # the root's pages in the navigation take their titles from it
+            markdown = front_matter(markdown)
+        out.write_text(markdown, encoding="utf-8")
         written.append(out)
     return written
+
+
+_FRONT_MATTER = re.compile(r"---[ \t]*\n(.*?\n)---[ \t]*\n", re.S)
+_H1 = re.compile(r"^# (.+?)(?:\s*\{:[^}]*\})?\s*$", re.M)
+
+
+def front_matter(markdown: str, owner: str | None = None, nav_title: str | None = None) -> str:
+    """The page with its ``title`` in its front matter where it had none: ``nav_title``, else its heading. MkDocs
+    would title it from a heading on its first line only, and a page's first lines may be the links of its
+    unit's section (section-nav.j2): without this such a page is titled "Index".
+    ``owner``, on a unit's pages (issue 15): the unit's register's issuer, as ``section_name``, which the page's
+    tab and header name (overrides/main.html, partials/header.html) where the root's pages name the root's."""
+    found = _FRONT_MATTER.match(markdown)
+    meta, body = (found.group(1), markdown[found.end():]) if found else ("", markdown)
+    lines = [f"section_name: {text.front_matter_title(owner)}"] if owner else []
+    if not re.search(r"^title\s*:", meta, re.M):
+        heading = _H1.search(body)
+        title = nav_title or (_plain_heading(heading.group(1)) if heading else None)
+        if title:
+            lines.append(f"title: {text.front_matter_title(title)}")
+    if not lines:
+        return markdown
+    return "---\n" + "".join(line + "\n" for line in lines) + meta + "---\n" + body
+
+
+def _plain_heading(source: str) -> str:
+    """A Markdown heading's text as it reads: backslash escapes and HTML entities undone (md_text made them)."""
+    return html.unescape(re.sub(r"\\(.)", r"\1", source))

@@ -104,3 +104,31 @@ def test_site_search_finds_a_units_tasks_without_diacritics(page):
     page.goto("/")
     links = search(page, "ban hun")
     assert any("/units/xa-chieng-co/tasks/" in link for link in links[:5]), links[:5]
+
+
+CITY = "Ban Chấp hành Đảng bộ Thành phố Sơn La khóa XIX"
+
+
+@pytest.mark.parametrize("size", [PHONE, {"width": 1280, "height": 800}], ids=["phone", "desktop"])
+def test_a_units_pages_name_the_unit_in_the_tab_and_the_header(new_page, size):
+    """The tab and the header of a commune's pages name the commune's issuer, as the city's name the city's;
+    a page of the commune's is titled by what it is (its list was "Index")."""
+    page = new_page(width=size["width"], height=size["height"])
+    pages = {
+        "units/xa-chieng-co/": ("53 đầu việc năm 2021 của xã Chiềng Cọ", "Đảng ủy xã Chiềng Cọ"),
+        "units/xa-chieng-co/tasks/": ("Danh sách nhiệm vụ", "Đảng ủy xã Chiềng Cọ"),
+        "units/xa-chieng-co/tasks/5/": ("Nhiệm vụ 5. Duy trì sinh hoạt chi bộ định kỳ hằng tháng ở các bản",
+                                        "Đảng ủy xã Chiềng Cọ"),
+        "": ("Kết luận số 55-KL/TU năm 2021", CITY),
+        "tasks/50/": ("Nhiệm vụ 50. Bê tông hóa đường giao thông nông thôn trên địa bàn xã Chiềng Cọ", CITY),
+    }
+    for path, (title, owner) in pages.items():
+        page.goto(path)
+        assert page.title() == f"{title} - {owner}"
+        topic = page.locator(".md-header__topic").first.locator(".md-ellipsis")
+        assert topic.is_visible() and topic.inner_text().strip() == owner, path
+        box, header = topic.bounding_box(), page.locator("header.md-header").bounding_box()
+        assert box and header and box["y"] >= header["y"] - 0.5
+        assert box["y"] + box["height"] <= header["y"] + header["height"] + 0.5
+        assert box["x"] >= 0 and box["x"] + box["width"] <= size["width"] + 0.5
+        assert not topic.evaluate("e => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1")
