@@ -60,6 +60,29 @@ def test_the_most_urgent_in_full_every_other_overdue_or_at_risk_task_one_row(may
     assert f"Địa chỉ: {SITE}reports/2021-05/" in html
 
 
+def test_after_the_tables_rows_the_rest_are_named_by_number_under_their_lead_agency(may, small_caps, monkeypatch):
+    """A register of thousands made a December report of hundreds of pages of rows: the table stops, and the
+    others are named by number under their lead agency, in the report's order. None leaves the paper."""
+    monkeypatch.setitem(report_pages.CONTEXT, "doc_table", 2)
+    reg, r = may
+    html = report_pages.document(reg, r, "vi", None)
+    concerns = [c.task.id for c in r.concerns]
+    table = re.search(r'<table class="report-table report-compact">(.*?)</table>', html, re.S)
+    assert table is not None
+    assert [numbers(row)[0] for row in re.findall(r"<tr>(.*?)</tr>", table.group(1).split("<tbody>")[1], re.S)] \
+        == concerns[3:5]
+    assert "Sau bảng trên, còn 3 nhiệm vụ quá hạn hoặc có nguy cơ chậm, theo cơ quan chủ trì" in html
+    rest = re.search(r'<ul class="report-by-lead">(.*?)</ul>', html, re.S)
+    assert rest is not None
+    lines = re.findall(r"<li>(.*?)</li>", rest.group(1), re.S)
+    named = [int(n) for line in lines for n in re.findall(r"\d+", line.split("(số", 1)[1])]
+    assert sorted(named) == sorted(concerns[5:])  # each of the others, once
+    for c in r.concerns[5:]:
+        name = reg.agencies[c.task.lead].name
+        assert any(re.fullmatch(re.escape(name) + r" \(số [\d, ]*\b" + str(c.task.id) + r"\b.*\)", line)
+                   for line in lines), (name, c.task.id)
+
+
 def test_other_lists_name_the_rest_by_number(may, small_caps):
     reg, r = may
     html = report_pages.document(reg, r, "vi", None)
