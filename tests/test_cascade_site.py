@@ -106,6 +106,19 @@ def test_a_units_pages_are_named_after_the_unit_in_their_tab_and_header(site):
     assert not untitled
 
 
+def preview_site_name(page: Path) -> str:
+    """The site name a link preview (Zalo, Facebook) shows for the page."""
+    found = re.search(r'<meta property="og:site_name" content="([^"]*)">', page.read_text(encoding="utf-8"))
+    assert found
+    return html.unescape(found.group(1))
+
+
+def test_a_units_page_shared_as_a_link_is_previewed_as_the_units(site):
+    assert preview_site_name(site / "tasks" / "1" / "index.html") == "Thành ủy thử nghiệm"
+    assert preview_site_name(site / "units" / "xa-a" / "tasks" / "1" / "index.html") == "Đảng ủy xã A"
+    assert preview_site_name(site / "units" / "chi-bo-5" / "index.html") == "Chi bộ tổ 5 <b>phường B</b>"
+
+
 def test_parent_task_lists_contributions_and_sums_matching_units(site):
     page = text(site / "tasks" / "1" / "index.html")
     assert "Xã A 1. Bê tông hóa đường nội bản Hùn Đang thực hiện 65% 13 km" in page
