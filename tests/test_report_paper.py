@@ -83,6 +83,28 @@ def test_after_the_tables_rows_the_rest_are_named_by_number_under_their_lead_age
                    for line in lines), (name, c.task.id)
 
 
+def test_the_units_overdue_tasks_after_the_tables_rows_are_named_by_number_under_their_unit(may, monkeypatch):
+    """A city whose communes' overdue tasks are listed in its report (unit.attention_below): on paper the table
+    stops after its rows, the others are named by number under their unit, in the report's order."""
+    import dataclasses
+
+    from generator.report import OverdueBelow, UnitRegister
+
+    monkeypatch.setitem(report_pages.CONTEXT, "doc_table", 2)
+    reg, r = may
+    units = [UnitRegister("Xã A", "units/xa-a/", reg), UnitRegister("Phường B", "units/phuong-b/", reg)]
+    below = [OverdueBelow(units[i % 2], c.task, c.f) for i, c in enumerate(r.concerns[:6])]
+    html = report_pages.document(reg, dataclasses.replace(r, below=below), "vi", None)
+    table = re.search(r'<table class="report-table report-below">(.*?)</table>', html, re.S)
+    assert table is not None and len(re.findall(r"<tr>", table.group(1).split("<tbody>")[1])) == 2
+    assert "Sau bảng trên, còn 4 nhiệm vụ quá hạn của các đơn vị cấp dưới, theo đơn vị" in html
+    lists = re.findall(r'<ul class="report-by-lead">(.*?)</ul>', html, re.S)
+    assert len(lists) == 1
+    lines = re.findall(r"<li>(.*?)</li>", lists[0])
+    ids = [c.task.id for c in r.concerns[:6]]
+    assert lines == [f"Xã A (số {ids[2]}, {ids[4]})", f"Phường B (số {ids[3]}, {ids[5]})"]
+
+
 def test_other_lists_name_the_rest_by_number(may, small_caps):
     reg, r = may
     html = report_pages.document(reg, r, "vi", None)

@@ -25,7 +25,7 @@ from typing import Any
 
 from .. import i18n
 from ..model import Register
-from ..report import AT_RISK_PROGRESS, PARTS, Concern, LateUnit, MonthlyReport
+from ..report import AT_RISK_PROGRESS, PARTS, Concern, LateUnit, MonthlyReport, OverdueBelow
 from .. import resources
 from .pages import Page, environment
 
@@ -64,6 +64,14 @@ def late_split(units: list[LateUnit], cap: int) -> tuple[list[LateUnit], list[La
     return shown, rest
 
 
+def by_unit(below: list[OverdueBelow]) -> list[tuple[str, list[int]]]:
+    """The units' overdue tasks by unit, each unit where its longest overdue task comes, in the report's order."""
+    grouped: dict[str, list[int]] = {}
+    for overdue in below:
+        grouped.setdefault(overdue.unit.name, []).append(overdue.task.id)
+    return list(grouped.items())
+
+
 def by_lead(concerns: list[Concern]) -> list[tuple[str, list[int]]]:
     """The tasks of ``concerns`` by lead agency, each agency where its most urgent task comes, each agency's
     numbers in the report's order."""
@@ -75,7 +83,7 @@ def by_lead(concerns: list[Concern]) -> list[tuple[str, list[int]]]:
 
 CONTEXT = {"parts": PARTS, "at_risk_progress": AT_RISK_PROGRESS, "web_rows": WEB_ROWS,
            "doc_cards": DOC_CARDS, "doc_rows": DOC_ROWS, "doc_table": DOC_TABLE, "late_split": late_split,
-           "by_lead": by_lead}
+           "by_lead": by_lead, "by_unit": by_unit}
 
 
 def title(register: Register, report: MonthlyReport, lang: str) -> str:
