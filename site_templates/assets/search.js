@@ -154,9 +154,12 @@
       var top = Object.keys(phrase).map(function (id) {
         return {result: phrase[id], data: null, tier: single ? 1 : 2};
       }).sort(order);
-      top.slice(0, PAGE).forEach(fetchData);
+      /* fetched now, shown from the loose result: a phrase result carries no word positions, so its
+         excerpt would have no words marked (the fragment is fetched once either way) */
+      top.slice(0, PAGE).forEach(function (e) { e.result.data(); });
       return asked.then(function (got) {
         var all = best(got);
+        top.forEach(function (e) { e.marked = all[e.result.id]; });
         var others = Object.keys(all).filter(function (id) { return !phrase[id]; }).map(function (id) {
           return {result: all[id], data: null, tier: 0};
         }).sort(order);
@@ -186,7 +189,7 @@
   /* A result's fragment (its title, address and excerpt), asked for once. */
   function fetchData(entry) {
     if (!entry.loading) {
-      entry.loading = entry.result.data().then(function (d) { entry.data = d; return entry; });
+      entry.loading = (entry.marked || entry.result).data().then(function (d) { entry.data = d; return entry; });
     }
     return entry.loading;
   }

@@ -13,7 +13,7 @@ import pytest
 
 from tests.e2e.conftest import UnderRepo, serve
 from tests.e2e.network import is_local
-from tests.e2e.test_browser import SEARCH_RESULTS, search
+from tests.e2e.test_browser import SEARCH_RESULTS, fold, search
 
 SUB = UnderRepo.PREFIX
 
@@ -83,6 +83,10 @@ def test_a_query_naming_a_unit_opens_with_its_home_and_every_result_names_its_re
     assert first_unit.inner_text() == unit
     unit_box, title_box = first_unit.bounding_box(), results.nth(0).locator(".site-search__title").bounding_box()
     assert unit_box and title_box and unit_box["y"] + unit_box["height"] <= title_box["y"] + 1  # above the title
+    # its excerpt marks the words, as every result's does (a phrase result carries no word positions)
+    marks = results.nth(0).locator(".site-search__excerpt mark")
+    assert marks.count() >= 1 and marks.first.is_visible()
+    assert {fold(m).strip(" .,") for m in marks.all_inner_texts()} <= set(query.split()), marks.all_inner_texts()
     names = [results.nth(i).locator(".site-search__unit").inner_text() for i in range(len(links))]
     for link, name in zip(links, names):
         expected = unit if link.startswith(SUB + home) else None
