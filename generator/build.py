@@ -275,7 +275,7 @@ def build_from(sources: Sources, options: BuildOptions) -> BuildReport:
         incremental.make_spare(ws.site, ws.spare)
         stage.hook("done")
     finally:
-        sections_store.keep()  # (they are deterministic)
+        sections_store.keep()  # after a failure too: the staged sections are deterministic, worth keeping
         if clearing.is_alive():
             clearing.join()
         shutil.rmtree(staging, ignore_errors=True)
