@@ -16,7 +16,7 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import i18n
-from ..model import Register
+from ..model import Agency, Register
 from ..report import AT_RISK_PROGRESS, PARTS, Concern, LateUnit, MonthlyReport, OverdueBelow
 from .. import resources
 from .pages import Page, environment
@@ -64,21 +64,23 @@ def late_split(units: list[LateUnit], cap: int) -> tuple[list[LateUnit], list[La
     return shown, rest
 
 
+def numbers_by(pairs: Iterable[tuple[str, int]]) -> list[tuple[str, list[int]]]:
+    """Task numbers grouped by ``(group, number)`` pairs: each group where its first number comes, each
+    group's numbers in their order."""
+    grouped: dict[str, list[int]] = {}
+    for group, number in pairs:
+        grouped.setdefault(group, []).append(number)
+    return list(grouped.items())
+
+
 def by_unit(below: list[OverdueBelow]) -> list[tuple[str, list[int]]]:
-    """The units' overdue tasks by unit, each unit where its longest overdue task comes, in the report's order."""
-    grouped: dict[str, list[int]] = {}
-    for overdue in below:
-        grouped.setdefault(overdue.unit.name, []).append(overdue.task.id)
-    return list(grouped.items())
+    """The units' overdue tasks by unit name, in the report's order (longest overdue first)."""
+    return numbers_by((overdue.unit.name, overdue.task.id) for overdue in below)
 
 
-def by_lead(concerns: list[Concern]) -> list[tuple[str, list[int]]]:
-    """The tasks of ``concerns`` by lead agency, each agency where its most urgent task comes, each agency's
-    numbers in the report's order."""
-    grouped: dict[str, list[int]] = {}
-    for concern in concerns:
-        grouped.setdefault(concern.task.lead, []).append(concern.task.id)
-    return list(grouped.items())
+def by_lead(concerns: list[Concern], agencies: Mapping[str, Agency]) -> list[tuple[str, list[int]]]:
+    """The tasks of ``concerns`` by the name of their lead agency, in the report's order (most urgent first)."""
+    return [(agencies[lead].name, ids) for lead, ids in numbers_by((c.task.lead, c.task.id) for c in concerns)]
 
 
 CONTEXT = {"parts": PARTS, "at_risk_progress": AT_RISK_PROGRESS, "web_rows": WEB_ROWS,
