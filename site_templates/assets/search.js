@@ -147,42 +147,42 @@
       });
       return out;
     }
-    var phrases = Promise.all(loose.map(function (q) { return pagefind.search("\"" + q + "\""); }));
-    var asked = Promise.all(loose.map(function (q) { return pagefind.search(q); }));
-    return phrases.then(function (gotPhrases) {
-      var phrase = best(gotPhrases);
-      var top = Object.keys(phrase).map(function (id) {
-        return {result: phrase[id], data: null, tier: single ? 1 : 2};
-      }).sort(order);
-      /* fetched now, shown from the loose result: a phrase result carries no word positions, so its
-         excerpt would have no words marked (the fragment is fetched once either way) */
-      top.slice(0, PAGE).forEach(function (e) { e.result.data(); });
-      return asked.then(function (got) {
-        var all = best(got);
-        top.forEach(function (e) { e.marked = all[e.result.id]; });
-        var others = Object.keys(all).filter(function (id) { return !phrase[id]; }).map(function (id) {
-          return {result: all[id], data: null, tier: 0};
-        }).sort(order);
-        var rest = null;
-        function tiers() {
-          /* The others: every word whole (tier 1) before words only begun (0). One word: done. */
-          if (!rest) {
-            rest = single ? Promise.resolve(others) : Promise.all(forms.map(function (list) {
-              return Promise.all(list.map(function (form) { return pagefind.search("\"" + form + "\""); }));
-            })).then(function (answers) {
-              var each = answers.map(function (list) {
-                var any = {};
-                list.forEach(function (answer) { Object.assign(any, ids(answer)); });
-                return any;
-              });
-              others.forEach(function (e) { e.tier = each.every(function (any) { return any[e.result.id]; }) ? 1 : 0; });
-              return others.sort(order);
-            });
-          }
-          return rest;
-        }
-        return {top: top, count: top.length + others.length, rest: tiers};
+    var phrases = Promise.all(loose.map(function (q) { return pagefind.search("\"" + q + "\""); }))
+      .then(function (answers) {
+        var phrase = best(answers), ranked = Object.keys(phrase).map(function (id) { return phrase[id]; });
+        /* fetched now, shown from the loose result: a phrase result carries no word positions, so its
+           excerpt would have no words marked (the fragment is fetched once either way) */
+        ranked.sort(function (a, b) { return b.score - a.score; }).slice(0, PAGE).forEach(function (r) { r.data(); });
+        return phrase;
       });
+    var asked = Promise.all(loose.map(function (q) { return pagefind.search(q); }));
+    return Promise.all([phrases, asked]).then(function (got) {
+      var phrase = got[0], all = best(got[1]);
+      var top = Object.keys(phrase).map(function (id) {
+        return {result: phrase[id], marked: all[id], data: null, tier: single ? 1 : 2};
+      }).sort(order);
+      var others = Object.keys(all).filter(function (id) { return !phrase[id]; }).map(function (id) {
+        return {result: all[id], data: null, tier: 0};
+      }).sort(order);
+      var rest = null;
+      function tiers() {
+        /* The others: every word whole (tier 1) before words only begun (0). One word: done. */
+        if (!rest) {
+          rest = single ? Promise.resolve(others) : Promise.all(forms.map(function (list) {
+            return Promise.all(list.map(function (form) { return pagefind.search("\"" + form + "\""); }));
+          })).then(function (answers) {
+            var each = answers.map(function (list) {
+              var any = {};
+              list.forEach(function (answer) { Object.assign(any, ids(answer)); });
+              return any;
+            });
+            others.forEach(function (e) { e.tier = each.every(function (any) { return any[e.result.id]; }) ? 1 : 0; });
+            return others.sort(order);
+          });
+        }
+        return rest;
+      }
+      return {top: top, count: top.length + others.length, rest: tiers};
     });
   }
 
