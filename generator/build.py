@@ -132,7 +132,6 @@ def build_site(options: SiteOptions) -> Summary:
     With unit registers beside the root (``registers/*.yaml``, issue 15) every one is checked, and
     the set as a whole, before anything is built: one bad file and nothing changes."""
     hook = options.on_stage or (lambda name: None)
-    _start_chart_workers()
     hook("load")
     paths = cascade.discover(options.register)
     hook("validate")
@@ -389,12 +388,6 @@ def _search_index(site: Path, subtrees: list[tuple[str, list[str]]], cache: Path
         raise BuildError(exc.key, **exc.args_) from exc
 
 
-def _start_chart_workers() -> None:
-    from .render import charts  # without matplotlib: the workers' server imports it
-
-    charts.start_workers()
-
-
 def _charts(site: pages.Site, docs: Path, options: BuildOptions, report: BuildReport) -> None:
     try:
         from .render import charts
@@ -577,7 +570,7 @@ class _SectionKeys:
 
 
 def _unit_charts(sites: list[pages.Site], docs: Path, options: BuildOptions) -> None:
-    """Every unit's charts, drawn in one process pool; each unit's in its own cache folder (a render prunes
+    """Every unit's charts, each unit's in its own cache folder (a render prunes
     what it did not draw there; the root's folder never looks this deep)."""
     try:
         from .render import charts

@@ -45,7 +45,7 @@ STATUS_TEXT = {
     "overdue": "#000000",
 }
 
-# matplotlib hatch patterns, so that categories differ by more than colour.
+# hatch patterns (matplotlib's notation: | - / \\ x, repeated for denser lines), so that categories differ by more than colour.
 # Solid fills for the two that are most common; patterns for the others,
 # the densest for "overdue", the one a reader must not miss.
 STATUS_HATCHES = {

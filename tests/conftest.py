@@ -18,9 +18,8 @@ TESTS = Path(__file__).parent
 ROOT = TESTS.parent
 REGISTERS = TESTS / "registers"
 EPOCH = "1622419200"  # 2021-05-31: builds stamped with a fixed time are byte-comparable
-# Set once per process by what a build imports, not by a test: matplotlib's backend (render/chart_kinds.py)
-# and mkdocs-material's notice switch.
-SET_BY_THE_PROGRAM = frozenset({"MPLBACKEND", "NO_MKDOCS_2_WARNING"})
+# Set once per process by what a build imports, not by a test: mkdocs-material's notice switch.
+SET_BY_THE_PROGRAM = frozenset({"NO_MKDOCS_2_WARNING"})
 
 
 # Tests that build a site, a wheel or a git history, drive a browser, lint with actionlint or

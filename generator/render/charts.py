@@ -1,10 +1,10 @@
-"""Stage 5b — the charts: what each shows (specs, alt text, data tables) and a cached, parallel renderer.
+"""Stage 5b — the charts: what each shows (specs, alt text, data tables) and a cached renderer.
 
 A ``Chart`` is a plain description: the words and numbers it draws, already
 translated and formatted, plus the sentence and table that say the same in
 text. ``render`` draws (see ``chart_kinds``) only charts whose inputs changed
-since the last build: each SVG is cached under a hash of its kind, data, the
-drawing code and the matplotlib version.
+since the last build: each SVG is cached under a hash of its kind, data and the
+drawing code.
 
 Categories: every task falls in exactly one of done, in progress, not started,
 paused, overdue (an open task past its deadline, whatever its status) and
@@ -18,18 +18,12 @@ import datetime as dt
 import hashlib
 import json
 import math
-import multiprocessing
-import multiprocessing.context
 import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from importlib import metadata
 from pathlib import Path
 
 
@@ -40,7 +34,6 @@ from . import chart_kinds
 from .chart_kinds import CATEGORIES
 
 STYLE_VERSION = "1"  # bump to redraw every chart after a change the code hash cannot see
-SERIAL_LIMIT = 2  # at most this many charts to draw: no process pool (its start-up costs more)
 
 
 # --- words -----------------------------------------------------------------------------------
@@ -71,7 +64,7 @@ class Chart:
     @cached_property
     def key(self) -> str:
         """sha256 of what the picture depends on (not of the alt text, caption or table)."""
-        payload = json.dumps([self.kind, self.data, STYLE_VERSION, _code_digest(), _mpl_version()],
+        payload = json.dumps([self.kind, self.data, STYLE_VERSION, _code_digest()],
                              ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -95,14 +88,6 @@ def _code_digest() -> str:
     for path in (Path(chart_kinds.__file__), Path(palette.__file__)):
         h.update(path.read_bytes())
     return h.hexdigest()
-
-
-@lru_cache(maxsize=1)
-def _mpl_version() -> str:
-    try:
-        return metadata.version("matplotlib")
-    except metadata.PackageNotFoundError:  # pragma: no cover
-        return "unknown"
 
 
 def category(f: TaskFigures) -> str:
@@ -494,12 +479,10 @@ def _write_atomic(path: Path, content: bytes) -> None:
         raise
 
 
-def render(charts: list[Chart], out_dir: Path, cache_dir: Path, workers: int | None = None) -> RenderStats:
+def render(charts: list[Chart], out_dir: Path, cache_dir: Path) -> RenderStats:
     """Write ``out_dir/<name>.svg`` for every chart, drawing only those not in ``cache_dir`` yet.
 
     ``cache_dir`` must lie outside ``out_dir`` so that it survives a clean build.
-    Charts are drawn in a process pool on ``workers`` cores (default: all) when
-    more than ``SERIAL_LIMIT`` must be drawn.
     """
     out_dir, cache_dir = Path(out_dir), Path(cache_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -510,7 +493,7 @@ def render(charts: list[Chart], out_dir: Path, cache_dir: Path, workers: int | N
         cached = cache_dir / f"{key}.svg"
         if key not in jobs and not (cached.is_file() and cached.stat().st_size > 0):
             jobs[key] = (key, chart.kind, chart.data)
-    for key, svg in _draw_all(list(jobs.values()), workers):
+    for key, svg in _draw_all(list(jobs.values())):
         _write_atomic(cache_dir / f"{key}.svg", svg)
     for chart in charts:
         _copy_if_changed(cache_dir / f"{chart.key}.svg", out_dir / chart.filename)
@@ -518,9 +501,9 @@ def render(charts: list[Chart], out_dir: Path, cache_dir: Path, workers: int | N
     return RenderStats(drawn=len(jobs), reused=len(charts) - len(jobs))
 
 
-def render_many(groups: list[tuple[list[Chart], Path, Path]], workers: int | None = None) -> RenderStats:
+def render_many(groups: list[tuple[list[Chart], Path, Path]]) -> RenderStats:
     """``render`` for several sets of charts, each with its own output and cache folder (the registers of
-    a cascade, issue 15), drawing what is missing from all of them in one process pool."""
+    a cascade, issue 15), drawing a chart the same in several of them once."""
     jobs: dict[str, tuple[str, str, tuple]] = {}
     missing: dict[str, list[Path]] = {}
     for charts, out_dir, cache_dir in groups:
@@ -531,7 +514,7 @@ def render_many(groups: list[tuple[list[Chart], Path, Path]], workers: int | Non
             if not (cached.is_file() and cached.stat().st_size > 0):
                 jobs.setdefault(chart.key, (chart.key, chart.kind, chart.data))
                 missing.setdefault(chart.key, []).append(cached)
-    for key, svg in _draw_all(list(jobs.values()), workers):
+    for key, svg in _draw_all(list(jobs.values())):
         for cached in dict.fromkeys(missing[key]):
             _write_atomic(cached, svg)
     total = 0
@@ -554,55 +537,10 @@ def prune(cache_dir: Path, used: set[str]) -> int:
     return removed
 
 
-def _draw_all(jobs: list[tuple[str, str, tuple]], workers: int | None) -> Iterable[tuple[str, bytes]]:
-    cores = workers or os.cpu_count() or 1
-    if not jobs or cores <= 1 or (len(jobs) <= SERIAL_LIMIT and not _server.started):
-        return [_draw_job(job) for job in jobs]
-    cores = min(cores, len(jobs))
-    try:
-        with ProcessPoolExecutor(max_workers=cores, mp_context=_workers_context()) as pool:
-            return list(pool.map(_draw_job, jobs, chunksize=max(1, len(jobs) // (cores * 4))))
-    except (OSError, BrokenProcessPool):  # no processes to be had here (a sandbox, no /dev/shm): draw in turn
-        return [_draw_job(job) for job in jobs]
-
-
-def _workers_context() -> multiprocessing.context.BaseContext:
-    """Workers forked from a small server process that has imported only this module and matplotlib,
-    not from the build: a worker forked from the build shares its pages at first, then copies every one
-    Python's reference counts touch (the registers, figures and pages: 270 MB a worker for a province).
-    Forked from a server that has matplotlib imported, a worker needs no second of its own to import it."""
-    try:
-        context = multiprocessing.get_context("forkserver")
-    except ValueError:  # no forkserver on this system (Windows): the platform's default
-        return multiprocessing.get_context()
-    context.set_forkserver_preload([__name__, *chart_kinds.PRELOAD])
-    return context
-
-
-@dataclass
-class _Server:
-    started: bool = False
-
-
-_server = _Server()  # one forkserver per process (multiprocessing's own), started at most once here
-
-
-def start_workers() -> None:
-    """Start the chart workers' server now, so that it imports matplotlib (a second) on another core while
-    the build reads and checks the registers. Once it runs, even a single chart is drawn by a worker
-    forked from it (a warm build draws one or two), not after importing matplotlib in the build."""
-    if _server.started or (os.cpu_count() or 1) <= 1:
-        return
-    context = _workers_context()
-    if context.get_start_method() != "forkserver":
-        return
-    from multiprocessing import forkserver
-
-    try:
-        forkserver.ensure_running()
-    except OSError:  # no processes to be had here: charts are drawn in the build
-        return
-    _server.started = True
+def _draw_all(jobs: list[tuple[str, str, tuple]]) -> list[tuple[str, bytes]]:
+    """Each job's SVG, in this process: a chart is written in well under a millisecond, less than a worker
+    process would cost to start (matplotlib, before, took ~14 ms a chart on a pool of workers)."""
+    return [_draw_job(job) for job in jobs]
 
 
 def _copy_if_changed(source: Path, target: Path) -> None:
