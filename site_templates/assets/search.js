@@ -10,7 +10,9 @@
      then pages that only have words starting so ("Chiềng Cọ" before "Chiềng Cơi"); Pagefind's
      score orders each tier. All from the index (Pagefind's exact "…" searches, no extra
      download); a result's fragment (title, excerpt) is fetched only when it is shown, and among
-     the results shown together those whose title has the words come first.
+     the results shown together those whose title has the words come first. The phrase's results
+     are shown as soon as they are ranked, the count and the other results once the engine has
+     ranked every page with words that begin so.
    - Keyboard: ↓/↑ move through the results, Enter opens the first one. Results are links.
    - The page a result opens marks the words searched for (?h=…), accents folded. */
 (function () {
@@ -129,12 +131,12 @@
      to each other. Tier 2: the words as a phrase; 1: every word whole; 0: the rest. Pagefind's
      score orders each tier (the phrase's own score for tier 2, not the score the words' beginnings
      add up to). Fragments (title, excerpt) are fetched only for the results shown.
-     The phrase is asked for first, the loose search beside it: the phrase's first page of fragments is
-     asked for as soon as it is ranked, fetched while the engine ranks the loose results (which give the
-     count and the rest).
-     The whole-word searches (one per word) run only once the phrase results are used up: most
-     first pages are phrase results, shown after two searches instead of four. */
-  function search(pagefind, query) {
+     The phrase is asked for first and its results handed to ``early`` (which shows the first page of
+     them) before the loose search is asked for: Pagefind's worker answers in turn, and the loose search
+     ranks every page with a word that begins so ("co": a tenth of the index), which is what a reader
+     waited for. The loose search then gives the count and the rest.
+     The whole-word searches (one per word) run only once the phrase results are used up. */
+  function search(pagefind, query, early) {
     query = query.replace(/"/g, " ");
     var loose = variants(query), forms = wordForms(query), single = forms.length < 2;
     function order(a, b) { return b.tier - a.tier || b.result.score - a.result.score; }
@@ -147,49 +149,80 @@
       });
       return out;
     }
-    var phrases = Promise.all(loose.map(function (q) { return pagefind.search("\"" + q + "\""); }))
-      .then(function (answers) {
-        var phrase = best(answers), ranked = Object.keys(phrase).map(function (id) { return phrase[id]; });
-        /* fetched now, shown from the loose result: a phrase result carries no word positions, so its
-           excerpt would have no words marked (the fragment is fetched once either way) */
-        ranked.sort(function (a, b) { return b.score - a.score; }).slice(0, PAGE).forEach(function (r) { r.data(); });
-        return phrase;
-      });
-    var asked = Promise.all(loose.map(function (q) { return pagefind.search(q); }));
-    return Promise.all([phrases, asked]).then(function (got) {
-      var phrase = got[0], all = best(got[1]);
+    return Promise.all(loose.map(function (q) { return pagefind.search("\"" + q + "\""); })).then(function (answers) {
+      var phrase = best(answers);
+      /* own: the excerpt is made here (ownExcerpt), a phrase result carrying no word positions */
       var top = Object.keys(phrase).map(function (id) {
-        return {result: phrase[id], marked: all[id], data: null, tier: single ? 1 : 2};
+        return {result: phrase[id], data: null, tier: single ? 1 : 2, own: true};
       }).sort(order);
-      var others = Object.keys(all).filter(function (id) { return !phrase[id]; }).map(function (id) {
-        return {result: all[id], data: null, tier: 0};
-      }).sort(order);
-      var rest = null;
-      function tiers() {
-        /* The others: every word whole (tier 1) before words only begun (0). One word: done. */
-        if (!rest) {
-          rest = single ? Promise.resolve(others) : Promise.all(forms.map(function (list) {
-            return Promise.all(list.map(function (form) { return pagefind.search("\"" + form + "\""); }));
-          })).then(function (answers) {
-            var each = answers.map(function (list) {
-              var any = {};
-              list.forEach(function (answer) { Object.assign(any, ids(answer)); });
-              return any;
+      return Promise.resolve(top.length ? early(top) : null).then(function () {
+        return Promise.all(loose.map(function (q) { return pagefind.search(q); }));
+      }).then(function (got) {
+        var all = best(got);
+        var others = Object.keys(all).filter(function (id) { return !phrase[id]; }).map(function (id) {
+          return {result: all[id], data: null, tier: 0};
+        }).sort(order);
+        var rest = null;
+        function tiers() {
+          /* The others: every word whole (tier 1) before words only begun (0). One word: done. */
+          if (!rest) {
+            rest = single ? Promise.resolve(others) : Promise.all(forms.map(function (list) {
+              return Promise.all(list.map(function (form) { return pagefind.search("\"" + form + "\""); }));
+            })).then(function (answers) {
+              var each = answers.map(function (list) {
+                var any = {};
+                list.forEach(function (answer) { Object.assign(any, ids(answer)); });
+                return any;
+              });
+              others.forEach(function (e) { e.tier = each.every(function (any) { return any[e.result.id]; }) ? 1 : 0; });
+              return others.sort(order);
             });
-            others.forEach(function (e) { e.tier = each.every(function (any) { return any[e.result.id]; }) ? 1 : 0; });
-            return others.sort(order);
-          });
+          }
+          return rest;
         }
-        return rest;
-      }
-      return {top: top, count: top.length + others.length, rest: tiers};
+        return {top: top, count: top.length + others.length, rest: tiers};
+      });
     });
+  }
+
+  /* The excerpt of a phrase (or whole-word) result, made from its page's text: the words where they
+     first stand together (accents folded), or failing that where one of them first begins a word, with
+     the words around them (as many as Pagefind's excerpts), each place they appear in it marked. */
+  function ownExcerpt(content, query) {
+    var text = String(content || ""), out = document.createDocumentFragment();
+    /* NFC text folds letter for letter (ọ → o): positions then carry over as they are */
+    var folded = fold(text), f = folded.length === text.length ? null : foldedWithOrigin({data: text});
+    var hay = f ? f.folded : folded;
+    function origin(i) { return f ? f.origin[i] : i; }
+    var terms = words(query).map(escapeRegExp);
+    var phrase = new RegExp("(^|[^a-z0-9])(" + terms.join("[^a-z0-9]+") + ")(?![a-z0-9])", "g");
+    var pattern = phrase.test(hay) ? phrase : new RegExp("(^|[^a-z0-9])(" + terms.join("|") + ")", "g");
+    pattern.lastIndex = 0;
+    var first = terms.length ? pattern.exec(hay) : null;
+    var at = first ? origin(first.index + first[1].length) : 0;
+    var from = at - text.slice(Math.max(0, at - 200), at).match(/(?:\S*\s+){0,7}\S*$/)[0].length;
+    var to = at + text.slice(at, at + 400).match(/^\S*(?:\s+\S+){0,14}/)[0].length;
+    var last = from, match;
+    pattern.lastIndex = 0;
+    while (first && (match = pattern.exec(hay)) !== null) {
+      var start = origin(match.index + match[1].length), end = origin(match.index + match[0].length - 1) + 1;
+      while (end < text.length && /[\u0300-\u036f]/.test(text[end])) end++;
+      if (start < last) continue;
+      if (end > to) break;
+      var mark = document.createElement("mark");
+      mark.textContent = text.slice(start, end);
+      out.appendChild(document.createTextNode(text.slice(last, start)));
+      out.appendChild(mark);
+      last = end;
+    }
+    out.appendChild(document.createTextNode(text.slice(last, to)));
+    return out;
   }
 
   /* A result's fragment (its title, address and excerpt), asked for once. */
   function fetchData(entry) {
     if (!entry.loading) {
-      entry.loading = (entry.marked || entry.result).data().then(function (d) { entry.data = d; return entry; });
+      entry.loading = entry.result.data().then(function (d) { entry.data = d; return entry; });
     }
     return entry.loading;
   }
@@ -294,15 +327,17 @@
       title.textContent = data.meta && data.meta.title || data.url;
       var text = document.createElement("span");
       text.className = "site-search__excerpt";
-      text.appendChild(excerpt(data.excerpt || ""));
+      text.appendChild(entry.own ? ownExcerpt(data.content, query) : excerpt(data.excerpt || ""));
       a.appendChild(title);
       a.appendChild(text);
       li.appendChild(a);
       return li;
     }
 
-    function showMore() {
-      var ticket = asked, want = shown + PAGE;
+    /* The next page of results; ``upTo``: only up to that many shown (the first page filled out once the
+       loose search has answered, under the phrase results shown before it). */
+    function showMore(upTo) {
+      var ticket = asked, want = upTo || shown + PAGE;
       var ready = ranked.length >= want || !found || found.done ? Promise.resolve() :
         found.rest().then(function (others) {
           if (ticket !== asked || found.done) return;
@@ -343,14 +378,32 @@
         return;
       }
       if (window.location.protocol === "file:") { say("offline"); return; }
-      load().then(function (pagefind) { return search(pagefind, query); }).then(function (answer) {
+      var early = false;
+      function showEarly(top) {  /* the phrase's results, before the loose search is asked for */
+        if (ticket !== asked) return;
+        found = {top: top, count: top.length, rest: function () { return Promise.resolve([]); }, done: true};
+        ranked = top.slice();
+        shown = 0;
+        return Promise.all(ranked.slice(0, PAGE).map(fetchData)).then(function () {
+          if (ticket !== asked) return;
+          list.textContent = "";
+          early = true;
+          say("loading");
+          return showMore();
+        });
+      }
+      load().then(function (pagefind) { return search(pagefind, query, showEarly); }).then(function (answer) {
         if (ticket !== asked) return;
         found = answer;
         ranked = answer.top.slice();
-        shown = 0;
-        list.textContent = "";
+        if (!early) {
+          shown = 0;
+          list.textContent = "";
+        }
         if (!answer.count) { say("none"); more.hidden = true; return; }
-        return showMore().then(function () { if (ticket === asked) say("results", answer.count); });
+        return showMore(early ? Math.max(shown, PAGE) : 0).then(function () {
+          if (ticket === asked) say("results", answer.count);
+        });
       }).catch(function () { if (ticket === asked) say("error"); });
     }
 

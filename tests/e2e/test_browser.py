@@ -168,6 +168,30 @@ def test_search_snippets_keep_spaces_between_table_cells(page):
     assert not glued, glued
 
 
+def test_the_phrase_results_show_before_the_rest_is_counted_with_the_phrase_marked_in_context(page):
+    """The results that have the words as a phrase are shown as soon as the engine has ranked them (at
+    10,000 tasks, ~230 ms before it has ranked every page with a word beginning "co"): when the first
+    result appears the box says it is still searching, and the count follows. Their excerpts are made
+    from the page: the phrase marked where it stands, with words before and after it."""
+    page.goto("/")
+    open_search(page)
+    page.evaluate("""() => {
+        window.__firstSeen = null;
+        new MutationObserver(() => {
+            if (window.__firstSeen === null && document.querySelector('.site-search__results a'))
+                window.__firstSeen = document.querySelector('.site-search__status').textContent;
+        }).observe(document.querySelector('.site-search'), {subtree: true, childList: true, characterData: true});
+    }""")
+    search(page, "chieng co")
+    assert page.evaluate("window.__firstSeen") == "Đang tìm…"
+    assert re.fullmatch(r"\d+ kết quả", page.locator(".site-search__status").inner_text())
+    first = page.locator(".site-search__excerpt").first
+    marks = first.locator("mark")
+    assert marks.count() >= 1 and fold(marks.first.inner_text()).lower() == "chieng co" and marks.first.is_visible()
+    before, _, after = first.inner_text().partition(marks.first.inner_text())
+    assert before.split() and after.strip(" .,").split(), first.inner_text()
+
+
 def test_a_reader_typing_slowly_does_not_download_every_word_that_begins_with_one_letter(page):
     """A phone user pauses between keys: "chieng c" is on screen long enough to be searched. A last word of
     one letter beside others is not searched (every word beginning with "c" is a tenth of the index); the
