@@ -463,11 +463,6 @@ class RenderStats:
     reused: int
 
 
-def _draw_job(job: tuple[str, str, tuple]) -> tuple[str, bytes]:
-    key, kind, data = job
-    return key, chart_kinds.draw(kind, data)
-
-
 def _write_atomic(path: Path, content: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".svg")
     try:
@@ -493,8 +488,8 @@ def render(charts: list[Chart], out_dir: Path, cache_dir: Path) -> RenderStats:
         cached = cache_dir / f"{key}.svg"
         if key not in jobs and not (cached.is_file() and cached.stat().st_size > 0):
             jobs[key] = (key, chart.kind, chart.data)
-    for key, svg in _draw_all(list(jobs.values())):
-        _write_atomic(cache_dir / f"{key}.svg", svg)
+    for key, kind, data in jobs.values():
+        _write_atomic(cache_dir / f"{key}.svg", chart_kinds.draw(kind, data))
     for chart in charts:
         _copy_if_changed(cache_dir / f"{chart.key}.svg", out_dir / chart.filename)
     prune(cache_dir, {chart.key for chart in charts})
@@ -514,7 +509,8 @@ def render_many(groups: list[tuple[list[Chart], Path, Path]]) -> RenderStats:
             if not (cached.is_file() and cached.stat().st_size > 0):
                 jobs.setdefault(chart.key, (chart.key, chart.kind, chart.data))
                 missing.setdefault(chart.key, []).append(cached)
-    for key, svg in _draw_all(list(jobs.values())):
+    for key, kind, data in jobs.values():
+        svg = chart_kinds.draw(kind, data)
         for cached in dict.fromkeys(missing[key]):
             _write_atomic(cached, svg)
     total = 0
@@ -535,12 +531,6 @@ def prune(cache_dir: Path, used: set[str]) -> int:
             path.unlink(missing_ok=True)
             removed += 1
     return removed
-
-
-def _draw_all(jobs: list[tuple[str, str, tuple]]) -> list[tuple[str, bytes]]:
-    """Each job's SVG, in this process: a chart is written in well under a millisecond, less than a worker
-    process would cost to start (matplotlib, before, took ~14 ms a chart on a pool of workers)."""
-    return [_draw_job(job) for job in jobs]
 
 
 def _copy_if_changed(source: Path, target: Path) -> None:
