@@ -18,7 +18,7 @@
 (function () {
   "use strict";
 
-  var PAGE = 10, MAX_VARIANTS = 8;
+  var PAGE = 10, MAX_VARIANTS = 8, EXCERPT_WORDS = 22;  /* words in a result's excerpt, Pagefind's and ours */
 
   function fold(text) {
     return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "")
@@ -48,7 +48,7 @@
     });
     var nodes = [];
     while (walker.nextNode()) nodes.push(walker.currentNode);
-    var texts = nodes.map(foldedWithOrigin);
+    var texts = nodes.map(function (node) { return foldedWithOrigin(node.data); });
     var words = new RegExp("(^|[^a-z0-9])(" + terms.join("|") + ")", "g");
     var phrase = terms.length > 1 ? new RegExp("(^|[^a-z0-9])(" + terms.join("\\s+") + ")(?![a-z0-9])", "g") : null;
     var pattern = phrase && texts.some(function (t) { phrase.lastIndex = 0; return phrase.test(t.folded); }) ? phrase : words;
@@ -74,9 +74,9 @@
     });
   }
 
-  /* A text node's letters folded, and for each folded letter the index of the letter it came from. */
-  function foldedWithOrigin(node) {
-    var text = node.data, folded = "", origin = [];
+  /* A text's letters folded, and for each folded letter the index of the letter it came from. */
+  function foldedWithOrigin(text) {
+    var folded = "", origin = [];
     for (var i = 0; i < text.length; i++) {
       var f = fold(text[i]);
       for (var k = 0; k < f.length; k++) { folded += f[k]; origin.push(i); }
@@ -191,7 +191,7 @@
   function ownExcerpt(content, query) {
     var text = String(content || ""), out = document.createDocumentFragment();
     /* NFC text folds letter for letter (ọ → o): positions then carry over as they are */
-    var folded = fold(text), f = folded.length === text.length ? null : foldedWithOrigin({data: text});
+    var folded = fold(text), f = folded.length === text.length ? null : foldedWithOrigin(text);
     var hay = f ? f.folded : folded;
     function origin(i) { return f ? f.origin[i] : i; }
     var terms = words(query).map(escapeRegExp);
@@ -200,8 +200,9 @@
     pattern.lastIndex = 0;
     var first = terms.length ? pattern.exec(hay) : null;
     var at = first ? origin(first.index + first[1].length) : 0;
-    var from = at - text.slice(Math.max(0, at - 200), at).match(/(?:\S*\s+){0,7}\S*$/)[0].length;
-    var to = at + text.slice(at, at + 400).match(/^\S*(?:\s+\S+){0,14}/)[0].length;
+    var before = Math.floor(EXCERPT_WORDS / 3), after = EXCERPT_WORDS - before - 1;  /* 7 words, then 14 */
+    var from = at - text.slice(Math.max(0, at - 200), at).match(new RegExp("(?:\\S*\\s+){0," + before + "}\\S*$"))[0].length;
+    var to = at + text.slice(at, at + 400).match(new RegExp("^\\S*(?:\\s+\\S+){0," + after + "}"))[0].length;
     var last = from, match;
     pattern.lastIndex = 0;
     while (first && (match = pattern.exec(hay)) !== null) {
@@ -289,7 +290,7 @@
 
     function load() {
       if (!loading) {
-        var options = {baseUrl: new URL("../", bundle).pathname, excerptLength: 22}, shards = shardList();
+        var options = {baseUrl: new URL("../", bundle).pathname, excerptLength: EXCERPT_WORDS}, shards = shardList();
         loading = import(new URL("pagefind.js", bundle).href).then(function (pagefind) {
           /* init() fetches the index's entry and the search engine now, while the reader starts typing */
           return Promise.resolve(pagefind.options(options))
