@@ -12,8 +12,9 @@ It claims a block only where the result is the same: the page's next tag, at the
 (so the parser, having read only text since the last block, is in the state it starts in), a
 block-level element, closed, with nothing after its end tag on that line, holding no comment, no
 ``markdown`` attribute and no element whose content is not HTML (script, style, pre, textarea).
-At the first block it cannot claim it stops, and the parser reads the rest of the page as before. A page built without this extension (another builder, a body's own extension list)
-comes out the same, only slower; ``tests/test_raw_html.py`` compares the two on every page of the
+At the first block it cannot claim it stops, and the parser reads the rest of the page as before.
+A page built without this extension (another builder, a body's own extension list) comes out the
+same, only slower; ``tests/test_raw_html.py`` compares the two on every page of the
 example site and on the hand-written ones.
 
 It is Python-Markdown's public extension interface, not the site builder's: MkDocs loads it from
