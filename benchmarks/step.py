@@ -57,8 +57,8 @@ def cmd_build(args: argparse.Namespace) -> dict:
     task_md: list[int] = []
     original_render = pages.render
 
-    def measured_render(site, docs, plan=None):  # type: ignore[no-untyped-def]
-        written = original_render(site, docs, plan)
+    def measured_render(site, docs, plan=None, memo=None):  # type: ignore[no-untyped-def]
+        written = original_render(site, docs, plan, memo)
         task_md.extend(p.stat().st_size for p in written if p.parent.parent.name == "tasks" and p.name == "index.md")
         return written
 
@@ -81,7 +81,7 @@ def cmd_build(args: argparse.Namespace) -> dict:
         "exit": 0, "max_mb": limit, "timings": timings, "stages": report.stages,
         "build_seconds": report.seconds, "pages": report.pages,
         "pages_rebuilt": getattr(report, "pages_rebuilt", report.pages),
-        "charts_drawn": report.charts_drawn, "charts_reused": report.charts_reused,
+        "charts_drawn": report.charts_drawn, "charts_reused": report.charts_reused, "pages_reused": report.pages_reused,
         "task_md_avg": sum(task_md) / len(task_md) if task_md else 0, "task_md_count": len(task_md),
     }
 

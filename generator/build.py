@@ -177,6 +177,7 @@ class BuildReport:
     charts_drawn: int = 0
     charts_reused: int = 0
     sections_reused: int = 0  # unit sections taken from the cache, their inputs unchanged (issue 15)
+    pages_reused: int = 0  # pages taken from the cache, their inputs unchanged (pages.Memo)
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)  # said once after the build (e.g. PDFs skipped)
@@ -187,7 +188,7 @@ class BuildReport:
 # copy itself into itself, or overwrite what it is made from) nor over a folder that holds one.
 SOURCE_FOLDERS = ("content", "generator", "site_templates", "schema", "tests", "tools", "benchmarks", ".git",
                   ".github")
-CACHE_FOLDERS = ("site-builder", "charts", "history", "sections", "validated", "search", "reports")  # the preview may live in the cache, not in these
+CACHE_FOLDERS = ("site-builder", "charts", "history", "sections", "validated", "search", "reports", "pages")  # the preview may live in the cache, not in these
 
 
 def check_out_dir(out: Path, project: Path, cache: Path | None = None) -> None:
@@ -299,7 +300,10 @@ def _stage_pages(sources: Sources, options: BuildOptions, docs: Path, stage: _St
     stage("charts", _charts, site, docs, options, report)
     with _Beside() as beside:
         generated = stage("reports", _monthly_reports, site, docs, options, report, beside)
-        generated += stage("pages", pages.render, site, docs)
+        memo = pages.Memo(reuse.Pages(options.cache_dir / "pages"))
+        generated += stage("pages", pages.render, site, docs, None, memo)
+        memo.store.prune()
+        report.pages_reused = memo.reused
         stage("list", pages.write_list_data, site, docs)
         stage("data", data_files.write, register, figures, options.register_path, docs / "data", url)
         entries = stage("feed", _feed, site, found, docs / "feed.xml")

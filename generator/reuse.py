@@ -1,7 +1,7 @@
 """Work of an earlier build reused when nothing it was made from has changed (issue 15: a warm build of
 a province's 163 registers after one commune's edit).
 
-Two stores, both under the cache and both keyed by a digest of *everything* their entry was made
+Three stores, all under the cache and each keyed by a digest of *everything* their entry was made
 from, the package's own code and templates included, so a stale entry is never found rather than
 ever invalidated:
 
@@ -12,6 +12,8 @@ ever invalidated:
   the task it contributes to; the units below it, for contributions, roll-ups and their overdue
   tasks), its history and the site's settings. Rendering all 162 unit sections took two minutes
   although one had changed.
+- ``Pages``: a page made from its own context alone (``pages.Page.own``, a task page of a site of one
+  register), keyed by that context. Rendering every task page again was the largest part of a warm build.
 
 An entry is written through a temporary name and renamed, so a killed build never leaves half of
 one; an entry this build did not use is removed at its end (``prune``).
@@ -113,6 +115,47 @@ class Validated:
             return
         for path in self.folder.glob("*.pickle"):
             if path not in self.used:
+                path.unlink(missing_ok=True)
+
+
+class Pages:
+    """Rendered pages (``pages.Memo``), one file of Markdown per key: ``<folder>/<key[:2]>/<key>.md``. A task
+    page of a register of one thousand tasks takes ~4 ms to render and a tenth of that to read back."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.used: set[str] = set()
+
+    def _path(self, key: str) -> Path | None:
+        return self.folder / key[:2] / f"{key}.md" if self.folder else None
+
+    def get(self, key: str) -> str | None:
+        path = self._path(key)
+        if path is None:
+            return None
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        self.used.add(key)
+        return text
+
+    def put(self, key: str, text: str) -> None:
+        path = self._path(key)
+        if path is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+        self.used.add(key)
+
+    def prune(self) -> None:
+        """Remove the pages this build did not use (and anything half-written by a killed one)."""
+        if self.folder is None or not self.folder.is_dir():
+            return
+        for path in self.folder.glob("*/*"):
+            if path.name[:-3] not in self.used or not path.name.endswith(".md"):
                 path.unlink(missing_ok=True)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import reuse
+from generator import resources, reuse
 from generator.build import SiteOptions, Summary, build_site
 from tests.conftest import REGISTERS
 from tests.test_incremental import files
@@ -114,3 +114,72 @@ def test_a_section_whose_files_are_out_when_a_build_dies_is_never_trusted(tmp_pa
     assert (into / "tasks" / "1" / "index.md").read_text(encoding="utf-8") == "# 1"
     # the build is killed here: keep() never runs; the next build finds no entry to use
     assert reuse.Sections(tmp_path / "sections").restore("xa-a", "k1", tmp_path / "staging-3" / "x") is None
+
+
+# --- task pages (pages.Memo, reuse.Pages) ------------------------------------------------------------------
+def one_register(tmp_path: Path) -> Path:
+    (tmp_path / "p").mkdir()
+    shutil.copyfile(REGISTERS / "valid" / "small.yaml", tmp_path / "p" / "tasks.yaml")
+    return tmp_path / "p"
+
+
+def test_an_edit_renders_again_only_the_task_pages_that_show_it_and_gives_the_clean_build(tmp_path, source_date_epoch):
+    project = one_register(tmp_path)
+    tasks = len(list((REGISTERS / "valid" / "small.yaml").read_text(encoding="utf-8").split("\n  - id: "))) - 1
+    first = run(project, "site", "cache")
+    assert first.ok and first.report and first.report.pages_reused == 0
+    again = run(project, "site", "cache")
+    assert again.report and again.report.pages_reused == tasks  # nothing changed: every task page reused
+    # a report of task 5: its page alone
+    edit(project / "tasks.yaml", "difficulties: Chờ phê duyệt điều chỉnh dự án.", "difficulties: Chờ vốn bổ sung.")
+    second = run(project, "site", "cache")
+    assert second.report and second.report.pages_reused == tasks - 1
+    page = (project / "site" / "tasks" / "5" / "index.html").read_text(encoding="utf-8")
+    assert "Chờ vốn bổ sung." in page and "Chờ phê duyệt" not in page
+    # task 5's title: its page and its neighbours', whose "previous" and "next" links name it
+    edit(project / "tasks.yaml", "title: Cải tạo chợ trung tâm", "title: Cải tạo chợ Sơn La")
+    third = run(project, "site", "cache")
+    assert third.report and third.report.pages_reused == tasks - 3
+    assert "Cải tạo chợ Sơn La" in (project / "site" / "tasks" / "6" / "index.html").read_text(encoding="utf-8")
+    clean = run(project, "clean", "fresh-cache")
+    assert clean.report and clean.report.pages_reused == 0
+    assert files(project / "site") == files(project / "clean")
+
+
+def test_an_agencys_new_name_reaches_the_pages_of_its_tasks(tmp_path, source_date_epoch):
+    project = one_register(tmp_path)
+    run(project, "site", "cache")
+    edit(project / "tasks.yaml", "name: Ban Quản lý dự án đầu tư xây dựng", "name: Ban QLDA đầu tư xây dựng")
+    second = run(project, "site", "cache")
+    assert second.ok and second.report
+    led = [p for p in (project / "site" / "tasks").glob("*/index.html")
+           if "Ban QLDA đầu tư xây dựng" in p.read_text(encoding="utf-8")]
+    assert led and second.report.pages_reused <= 8 - len(led)
+    run(project, "clean", "fresh-cache")
+    assert files(project / "site") == files(project / "clean")
+
+
+def test_a_bodys_own_page_templates_are_rendered_every_time(tmp_path, source_date_epoch):
+    """A body's task template may read anything of the site (``fig``, the whole register): its pages are
+    not taken from the cache."""
+    project = one_register(tmp_path)
+    (project / "site_templates").mkdir()
+    shutil.copyfile(resources.templates() / "task.md.j2", project / "site_templates" / "task.md.j2")
+    with (project / "site_templates" / "task.md.j2").open("a", encoding="utf-8") as out:
+        out.write("\n<p class=\"total\">{{ fig.overall.total }} / {{ reg.tasks|length }}</p>\n")
+    run(project, "site", "cache")
+    again = run(project, "site", "cache")
+    assert again.ok and again.report and again.report.pages_reused == 0
+    assert '<p class="total">8 / 8</p>' in (project / "site" / "tasks" / "5" / "index.html").read_text(encoding="utf-8")
+
+
+def test_pages_of_the_cache_this_build_did_not_use_are_removed(tmp_path):
+    store = reuse.Pages(tmp_path / "pages")
+    store.put("aa" + "1" * 62, "# một")
+    store.put("bb" + "2" * 62, "# hai")
+    (tmp_path / "pages" / "bb" / ".half.part").write_text("# ha", encoding="utf-8")
+    later = reuse.Pages(tmp_path / "pages")
+    assert later.get("aa" + "1" * 62) == "# một"
+    later.prune()
+    assert [p.name for p in (tmp_path / "pages").rglob("*") if p.is_file()] == ["aa" + "1" * 62 + ".md"]
+    assert later.get("bb" + "2" * 62) is None

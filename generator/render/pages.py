@@ -39,6 +39,10 @@ class Page:
     template: str
     path: str  # inside the docs folder, e.g. "tasks/17/index.md"
     context: dict[str, Any] = field(default_factory=dict)
+    # True: the template is given its own ``context`` and nothing of the site beyond it (no ``fig``, no whole
+    # ``site``), so the page is wholly made from what its context holds: rendered once per set of inputs and
+    # reused while they stay the same (``Memo``; a task page, ``task_page``).
+    own: bool = False
 
     @property
     def root(self) -> str:
@@ -278,15 +282,8 @@ def plan(site: Site) -> Iterator[Page]:
     yield from list_pages(site)
     ordered = sorted(reg.tasks, key=lambda t: t.id)
     for i, task in enumerate(ordered):
-        yield Page("task.md.j2", f"tasks/{task.id}/index.md", {
-            "row": site.task_row(task),
-            "previous": ordered[i - 1] if i > 0 else None,
-            "next": ordered[i + 1] if i + 1 < len(ordered) else None,
-            "reports": list(reversed(fig.tasks[task.id].reports)),
-            "later": [r for r in task.reports if r.date > fig.as_of],
-            "cadence": cadence_of(task, reg.meta), "late_reporting": fig.late_reporting.get(task.id),
-            **cascade_of_task(site, task),
-        })
+        yield task_page(site, task, ordered[i - 1] if i > 0 else None,
+                        ordered[i + 1] if i + 1 < len(ordered) else None)
     late = late_by_agency(reg, fig)
     yield Page("agencies.md.j2", "agencies/index.md", {"ranked": ranked_agencies(site), "late": late})
     for agency in reg.agencies.values():
@@ -322,6 +319,83 @@ def plan(site: Site) -> Iterator[Page]:
     yield Page("open-data.md.j2", "open-data/index.md", {"data_files": data.FILES})
     if site.links is not None and not site.prefix:
         yield Page("units.md.j2", "units/index.md", units_context(site))
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """The task before or after one in the list, as its page's pager shows it."""
+
+    id: int
+    title: str
+
+
+@dataclass(frozen=True)
+class TaskHistory:
+    """What a task page reads of the register's history (``history.History``): that task's part only."""
+
+    available: bool
+    entries: tuple[Any, ...] = ()  # History.for_task
+    moves: tuple[Any, ...] = ()  # History.deadline_moves
+    fixes: tuple[tuple[Any, ...], ...] = ()  # History.corrections of each report the page shows, in its order
+    shown: tuple[Any, ...] = field(default=(), repr=False, compare=False)  # those reports
+
+    def for_task(self, task_id: int) -> list[Any]:
+        return list(self.entries)
+
+    def deadline_moves(self, task_id: int) -> list[Any]:
+        return list(self.moves)
+
+    def corrections(self, task: Task, report: Any) -> list[Any]:
+        return next((list(found) for r, found in zip(self.shown, self.fixes) if r is report), [])
+
+
+@dataclass(frozen=True)
+class TaskSite:
+    """What a task page reads of ``Site``: its chart, its history, its edit link."""
+
+    charts: dict[str, Any]
+    history: TaskHistory | None
+    edit: str | None
+
+    def edit_url(self, task: Task) -> str | None:
+        return self.edit
+
+
+@dataclass(frozen=True)
+class TaskAgencies:
+    """What a task page reads of the register: the agencies it names as partners."""
+
+    agencies: dict[str, Any]
+
+
+def task_page(site: Site, task: Task, previous: Task | None, following: Task | None) -> Page:
+    """A task's page. In a site of one register it is made from its own context alone (``Page.own``): the
+    task, its figures, its agencies, chart and history, its neighbours' titles, the settings it shows."""
+    reg, fig = site.register, site.figures
+    reports = list(reversed(fig.tasks[task.id].reports))
+    context = {"row": site.task_row(task),
+               "previous": previous and Neighbour(previous.id, previous.title),
+               "next": following and Neighbour(following.id, following.title),
+               "reports": reports, "later": [r for r in task.reports if r.date > fig.as_of],
+               "cadence": cadence_of(task, reg.meta), "late_reporting": fig.late_reporting.get(task.id),
+               **cascade_of_task(site, task)}
+    if site.links is not None or _page_templates_of_body(site.templates):
+        # a unit's tasks name other registers (the whole site), and a body's own templates may read anything
+        return Page("task.md.j2", f"tasks/{task.id}/index.md", context)
+    found = site.history
+    history = found and TaskHistory(found.available, tuple(found.for_task(task.id)),
+                                    tuple(found.deadline_moves(task.id)),
+                                    tuple(tuple(found.corrections(task, r)) for r in reports), tuple(reports))
+    chart = f"task-{task.id}"
+    own = {"site": TaskSite({chart: site.charts[chart]} if chart in site.charts else {}, history, site.edit_url(task)),
+           "reg": TaskAgencies({p: reg.agencies[p] for p in task.partners})}
+    return Page("task.md.j2", f"tasks/{task.id}/index.md", {**context, **own}, own=True)
+
+
+@functools.lru_cache(maxsize=8)
+def _page_templates_of_body(folders: tuple[Path, ...]) -> bool:
+    """Whether a body's own ``site_templates/`` holds page templates (``*.j2``), not only assets."""
+    return any(next(folder.rglob("*.j2"), None) is not None for folder in folders)
 
 
 def cascade_of_task(site: Site, task: Task) -> dict[str, Any]:
@@ -450,30 +524,70 @@ _NAV_OF = {"home.md.j2": ("home", True), "tasks.md.j2": ("tasks", True), "task.m
            "bloc.md.j2": ("blocs", False), "open-data.md.j2": ("data", True), "changes.md.j2": ("changes", True)}
 
 
-def render(site: Site, docs: Path, pages: list[Page] | None = None) -> list[Path]:
-    """Write every page under ``docs``; returns the files written."""
+def render(site: Site, docs: Path, pages: list[Page] | None = None, memo: Memo | None = None) -> list[Path]:
+    """Write every page under ``docs``; returns the files written. A page made from its own context
+    (``Page.own``) is taken from ``memo`` when it was rendered from the same before."""
     env = environment(site.lang, site.templates)
     section = _section(site)
-    shared = {"site": site, "reg": site.register, "fig": site.figures, "section": section, "lang": site.lang,
-              "since": site.since, "answer_text": answer_text(site), "section_pages": SECTION_PAGES}
+    alone = {"section": section, "lang": site.lang, "section_pages": SECTION_PAGES}
+    shared = {**alone, "site": site, "reg": site.register, "fig": site.figures, "since": site.since,
+              "answer_text": answer_text(site)}
     here = section["here"] if section and site.prefix else None
     written = []
     for page in pages if pages is not None else plan(site):
-        template = env.get_template(page.template)
         out = docs / page.path
         out.parent.mkdir(parents=True, exist_ok=True)
         current, itself = _NAV_OF.get(page.template, ("", False))
         itself = itself and "/page/" not in page.path  # a list's later pages belong to it
-        markdown = template.render(**shared, root=page.root, site_root=page.root + site.site_root,
-                                   nav_current=current, nav_index=itself, **page.context)
-        if here is not None:  # a unit's page: titled as the root's page of the same name, else by its heading
-            markdown = front_matter(markdown, here.register.meta.issuer or here.name,
-                                    i18n.t(f"ui.nav.{current}", site.lang) if itself else None)
-        elif not itself:  # the root's pages in the navigation take their titles from it
-            markdown = front_matter(markdown)
+        values = {**(alone if page.own else shared), "root": page.root, "site_root": page.root + site.site_root,
+                  "nav_current": current, "nav_index": itself, **page.context}
+        kept = memo if page.own and section is None else None
+        key = kept.key(site, page.template, values) if kept is not None else ""
+        markdown = kept.get(key) if kept is not None else None
+        if markdown is None:
+            markdown = _titled(env.get_template(page.template).render(**values), here, current, itself, site.lang)
+            if kept is not None:
+                kept.put(key, markdown)
         out.write_text(markdown, encoding="utf-8")
         written.append(out)
     return written
+
+
+def _titled(markdown: str, here: Any, current: str, itself: bool, lang: str) -> str:
+    if here is not None:  # a unit's page: titled as the root's page of the same name, else by its heading
+        return front_matter(markdown, here.register.meta.issuer or here.name,
+                            i18n.t(f"ui.nav.{current}", lang) if itself else None)
+    if not itself:  # the root's pages in the navigation take their titles from it
+        return front_matter(markdown)
+    return markdown
+
+
+class Memo:
+    """Pages rendered by earlier builds (``reuse.Pages``), found by a digest of everything the page was
+    given: its template, the package's code and templates (``reuse.digest``), the body's own templates,
+    the language, and the ``repr`` of each value of its context (dataclasses all the way down, so the
+    digest does not depend on where in memory a value is)."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self.reused = 0
+        self._bodies: dict[tuple[Path, ...], str] = {}
+
+    def key(self, site: Site, template: str, values: dict[str, Any]) -> str:
+        from .. import reuse
+
+        body = self._bodies.get(site.templates)
+        if body is None:
+            body = self._bodies[site.templates] = reuse.folders_digest(site.templates)
+        return reuse.digest("page", template, site.lang, body, repr(sorted(values.items())))
+
+    def get(self, key: str) -> str | None:
+        found: str | None = self.store.get(key)
+        self.reused += found is not None
+        return found
+
+    def put(self, key: str, markdown: str) -> None:
+        self.store.put(key, markdown)
 
 
 _FRONT_MATTER = re.compile(r"---[ \t]*\n(.*?\n)---[ \t]*\n", re.S)
