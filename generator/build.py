@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, TypeVar
 import yaml
 
 from . import address as site_address
-from . import cascade, history, i18n, incremental, palette, resources, reuse, search_index
+from . import cascade, forked, history, i18n, incremental, palette, resources, reuse, search_index
 from .derive import Figures, derive
 from .model import Register, Unit
 from .problems import Problem
@@ -298,6 +298,26 @@ def _stage_pages(sources: Sources, options: BuildOptions, docs: Path, stage: _St
                       history=found, site_url=url, templates=tuple(resources.template_dirs(options.project)[:-1]),
                       links=links)
     stage("charts", _charts, site, docs, options, report)
+    # The open data is written by a child forked now, while this process renders the reports and pages
+    # (a warm build's data files took as long as its pages). Only while the build is the one thread: the
+    # live preview serves pages from others, and a fork's child could inherit a lock one of them holds.
+    data = (forked.Forked(data_files.write, register, figures, options.register_path, docs / "data", url)
+            if threading.active_count() == 1 else None)
+    try:
+        generated = _stage_the_rest(site, found, links, docs, options, stage, report, store, data)
+    finally:
+        if data is not None:
+            data.stop()
+    _check_hand_written(hand_written, generated, docs)
+    return search_index.groups(links) if links is not None else None
+
+
+def _stage_the_rest(site: pages.Site, found: history.History, links: cascade.Links | None, docs: Path,
+                    options: BuildOptions, stage: _Stages, report: BuildReport, store: reuse.Sections,
+                    data: forked.Forked | None) -> list[Path]:
+    """The reports, the pages, the lists, the open data (``data``: already being written by a child), the
+    feeds and, for a site with units, their sections; returns the pages written."""
+    register, figures, url = site.register, site.figures, report.address.url
     with _Beside() as beside:
         generated = stage("reports", _monthly_reports, site, docs, options, report, beside)
         memo = pages.Memo(reuse.Pages(options.cache_dir / "pages"))
@@ -305,7 +325,10 @@ def _stage_pages(sources: Sources, options: BuildOptions, docs: Path, stage: _St
         memo.store.prune()
         report.pages_reused = memo.reused
         stage("list", pages.write_list_data, site, docs)
-        stage("data", data_files.write, register, figures, options.register_path, docs / "data", url)
+        if data is None:
+            stage("data", data_files.write, register, figures, options.register_path, docs / "data", url)
+        else:
+            report.stages["data_beside"] = stage("data", data.join)
         entries = stage("feed", _feed, site, found, docs / "feed.xml")
         if links is not None:
             sections: list[tuple[pages.Site, list[feed.Entry]]] = [(site, entries)]
@@ -314,8 +337,7 @@ def _stage_pages(sources: Sources, options: BuildOptions, docs: Path, stage: _St
             stage("feed_all", feed.write_combined, sections, docs / "units" / "feed.xml", url)
             stage("data_all", data_files.write_combined, links, docs / "data" / "all", url, rows)
         stage("pdfs", beside.wait)
-    _check_hand_written(hand_written, generated, docs)
-    return search_index.groups(links) if links is not None else None
+    return generated
 
 
 class _Stages:
