@@ -298,10 +298,11 @@ def _stage_pages(sources: Sources, options: BuildOptions, docs: Path, stage: _St
                       history=found, site_url=url, templates=tuple(resources.template_dirs(options.project)[:-1]),
                       links=links)
     stage("charts", _charts, site, docs, options, report)
-    # The open data is written by a child forked now, while this process renders the reports and pages
-    # (a warm build's data files took as long as its pages). Only while the build is the one thread: the
-    # live preview serves pages from others, and a fork's child could inherit a lock one of them holds.
-    data = (forked.Forked(data_files.write, register, figures, options.register_path, docs / "data", url)
+    # The open data (and, for a site of one register, the feed) is written by a child forked now, while this
+    # process renders the reports and pages (a warm build's data files took as long as its pages). Only while
+    # the build is the one thread: the live preview serves pages from others, and a fork's child could
+    # inherit a lock one of them holds.
+    data = (forked.Forked(_open_data, site, found, options.register_path, docs, links is None)
             if threading.active_count() == 1 else None)
     try:
         generated = _stage_the_rest(site, found, links, docs, options, stage, report, store, data)
@@ -327,9 +328,11 @@ def _stage_the_rest(site: pages.Site, found: history.History, links: cascade.Lin
         stage("list", pages.write_list_data, site, docs)
         if data is None:
             stage("data", data_files.write, register, figures, options.register_path, docs / "data", url)
+            entries = stage("feed", _feed, site, found, docs / "feed.xml")
         else:
             report.stages["data_beside"] = stage("data", data.join)
-        entries = stage("feed", _feed, site, found, docs / "feed.xml")
+            # the child wrote the feed of a site of one register; a site with units needs its entries here
+            entries = stage("feed", _feed, site, found, docs / "feed.xml") if links is not None else []
         if links is not None:
             sections: list[tuple[pages.Site, list[feed.Entry]]] = [(site, entries)]
             rows: dict[str, list[dict[str, object]]] = {}  # each unit's rows of data/all/, made with its section
@@ -548,6 +551,13 @@ class _UnitSection:
     key: str
     options: BuildOptions
     slot: int
+
+
+def _open_data(site: pages.Site, found: history.History, register_path: Path, docs: Path, with_feed: bool) -> None:
+    """The open data files, and the feed when ``with_feed`` (in the child forked beside the pages)."""
+    data_files.write(site.register, site.figures, register_path, docs / "data", site.site_url)
+    if with_feed:
+        _feed(site, found, docs / "feed.xml")
 
 
 def _feed(site: pages.Site, found: history.History, out: Path) -> list[feed.Entry]:

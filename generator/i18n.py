@@ -39,13 +39,22 @@ def t(key: str, lang: str = "vi", /, **args: object) -> str:
     """The text for ``key`` in ``lang`` with its placeholders filled."""
     if not args:
         return _plain(key, lang)
-    return _filled(key, lang, args)
+    try:  # each value with its type: 1, 1.0 and True are equal keys but not shown alike
+        return _kept(key, lang, tuple((name, type(value), value) for name, value in args.items()))
+    except TypeError:  # a value that cannot be a key (a list)
+        return _filled(key, lang, args)
 
 
 @lru_cache(maxsize=4096)
 def _plain(key: str, lang: str) -> str:
     """A text without arguments: the same every time (a build asks for some 170,000 at 1,000 tasks)."""
     return _filled(key, lang, {})
+
+
+@lru_cache(maxsize=65536)
+def _kept(key: str, lang: str, args: tuple[tuple[str, type, object], ...]) -> str:
+    """A text with arguments: a register repeats the same few (a count of days, a status, a page number)."""
+    return _filled(key, lang, {name: value for name, _, value in args})
 
 
 def _filled(key: str, lang: str, args: dict[str, object]) -> str:

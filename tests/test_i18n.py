@@ -51,3 +51,13 @@ def test_vietnamese_numbers_dates_and_quantities():
     assert i18n.quantity(91.4, "%", "vi") == "91,4%"
     assert i18n.date(dt.date(2021, 5, 31), "vi") == "31/05/2021"
     assert i18n.number(1114.5, "en") == "1,114.5"
+
+
+def test_a_text_kept_for_one_value_is_not_given_for_an_equal_value_of_another_type():
+    """``t`` keeps texts by their arguments; 2 and 2.5 and True differ, and 1 == 1.0 == True must not mix."""
+    assert i18n.t("ui.overdue_days", "vi", days=2) == "Quá hạn 2 ngày"
+    assert i18n.t("ui.overdue_days", "vi", days=2.5) == "Quá hạn 2,5 ngày"
+    first = i18n.t("ui.overdue_days", "en", days=1)
+    assert i18n.t("ui.overdue_days", "en", days=True) == i18n._filled("ui.overdue_days", "en", {"days": True})
+    assert i18n.t("ui.overdue_days", "en", days=1) == first == "1 day overdue"
+    assert i18n.t("ui.overdue_days", "en", days=[1]) == i18n._filled("ui.overdue_days", "en", {"days": [1]})
