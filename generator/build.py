@@ -298,39 +298,53 @@ def _stage_pages(sources: Sources, options: BuildOptions, docs: Path, stage: _St
                       history=found, site_url=url, templates=tuple(resources.template_dirs(options.project)[:-1]),
                       links=links)
     stage("charts", _charts, site, docs, options, report)
-    # The open data (and, for a site of one register, the feed) is written by a child forked now, while this
-    # process renders the reports and pages (a warm build's data files took as long as its pages). Only while
-    # the build is the one thread: the live preview serves pages from others, and a fork's child could
-    # inherit a lock one of them holds.
-    data = (forked.Forked(_open_data, site, found, options.register_path, docs, links is None)
-            if threading.active_count() == 1 else None)
+    data = _DataBeside((_open_data, site, found, options.register_path, docs, links is None))
     try:
         generated = _stage_the_rest(site, found, links, docs, options, stage, report, store, data)
     finally:
-        if data is not None:
-            data.stop()
+        data.stop()
     _check_hand_written(hand_written, generated, docs)
     return search_index.groups(links) if links is not None else None
 
 
+@dataclass
+class _DataBeside:
+    """The open data (and, for a site of one register, the feed), written by a child forked as soon as the
+    monthly reports are made (the feed lists them), while this process renders the reports' pages and the
+    site's (a warm build's data files took as long as its pages). Only while the build is its process's one
+    thread: the live preview serves pages from others, and a fork's child could inherit a lock one of them
+    holds; then the stages run in turn, in this process."""
+
+    work: tuple[Callable[..., object], *tuple[object, ...]]
+    child: forked.Forked | None = None
+
+    def start(self) -> None:
+        if threading.active_count() == 1:
+            self.child = forked.Forked(*self.work)
+
+    def stop(self) -> None:
+        if self.child is not None:
+            self.child.stop()
+
+
 def _stage_the_rest(site: pages.Site, found: history.History, links: cascade.Links | None, docs: Path,
                     options: BuildOptions, stage: _Stages, report: BuildReport, store: reuse.Sections,
-                    data: forked.Forked | None) -> list[Path]:
-    """The reports, the pages, the lists, the open data (``data``: already being written by a child), the
-    feeds and, for a site with units, their sections; returns the pages written."""
+                    data: _DataBeside) -> list[Path]:
+    """The reports, the pages, the lists, the open data (``data``: written by a child once the reports are
+    made), the feeds and, for a site with units, their sections; returns the pages written."""
     register, figures, url = site.register, site.figures, report.address.url
     with _Beside() as beside:
-        generated = stage("reports", _monthly_reports, site, docs, options, report, beside)
+        generated = stage("reports", _monthly_reports, site, docs, options, report, beside, data.start)
         memo = pages.Memo(reuse.Pages(options.cache_dir / "pages"))
         generated += stage("pages", pages.render, site, docs, None, memo)
         memo.store.prune()
         report.pages_reused = memo.reused
         stage("list", pages.write_list_data, site, docs)
-        if data is None:
+        if data.child is None:
             stage("data", data_files.write, register, figures, options.register_path, docs / "data", url)
             entries = stage("feed", _feed, site, found, docs / "feed.xml")
         else:
-            report.stages["data_beside"] = stage("data", data.join)
+            report.stages["data_beside"] = stage("data", data.child.join)
             # the child wrote the feed of a site of one register; a site with units needs its entries here
             entries = stage("feed", _feed, site, found, docs / "feed.xml") if links is not None else []
         if links is not None:
@@ -453,14 +467,17 @@ class _Beside:
 
 
 def _monthly_reports(site: pages.Site, docs: Path, options: BuildOptions, report: BuildReport,
-                     beside: _Beside | None = None) -> list[Path]:
+                     beside: _Beside | None = None, made_hook: Callable[[], None] | None = None) -> list[Path]:
     """A report per month begun (issue 16): its page, and its PDF when the engine is installed (rendered
-    ``beside`` the later stages when given). Returns the pages written."""
+    ``beside`` the later stages when given). ``made_hook`` is called once the reports are made, before
+    their pages. Returns the pages written."""
     from . import report as monthly
     from .render import report as report_pages
 
     made = monthly.all_reports(site.register, site.figures.as_of, site.history, _units_below(site))
     site.reports.extend(made)
+    if made_hook is not None:
+        made_hook()
     engine = report_pages.engine()
     pdfs: set[str] = set()
     if not options.pdfs:

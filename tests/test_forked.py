@@ -68,3 +68,28 @@ def test_stop_ends_a_child_still_at_work(tmp_path):
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # reaped: no such child any more
     child.stop()  # a second time does nothing
+
+
+def test_a_build_writes_the_same_open_data_and_feed_beside_its_pages_as_in_turn(tmp_path, source_date_epoch):
+    """The child beside the pages is used only while the build is its process's one thread (the live preview
+    runs others): both ways give the same site."""
+    import threading
+
+    from generator.build import SiteOptions, build_site
+    from tests.conftest import REGISTERS
+    from tests.test_incremental import files
+
+    register = REGISTERS / "valid" / "small.yaml"
+    beside = build_site(SiteOptions(register, tmp_path / "beside", cache=tmp_path / "c1", pdfs=False))
+    assert beside.ok and beside.report and "data_beside" in beside.report.stages
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        in_turn = build_site(SiteOptions(register, tmp_path / "in-turn", cache=tmp_path / "c2", pdfs=False))
+    finally:
+        stop.set()
+        other.join()
+    assert in_turn.ok and in_turn.report and "data_beside" not in in_turn.report.stages
+    assert files(tmp_path / "beside") == files(tmp_path / "in-turn")
+    assert (tmp_path / "beside" / "feed.xml").is_file() and (tmp_path / "beside" / "data" / "tasks.xlsx").is_file()
