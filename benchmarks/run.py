@@ -6,7 +6,8 @@
 
 Every measured step runs in a fresh process; its wall time is taken around the process and its
 peak memory is ``ru_maxrss`` from ``os.wait4`` (the largest single process of the tree: the
-step or one of its chart workers), next to the sampled sum over the whole process tree.
+step, Pagefind or a PDF worker), next to the sampled sums over the whole process tree of the resident
+set sizes and of the proportional set sizes (a forked child's pages shared with the build count once).
 Work files go to ``--workdir`` (default: a folder in the system's temporary directory);
 raw results are merged into ``benchmarks/results.json`` (keyed by N, newest wins) and the
 generated part of ``benchmarks/RESULTS.md`` (between its markers) is rewritten from them.
@@ -55,18 +56,40 @@ def _tree_rss(pid: int) -> int:
     per thread (``/proc/<pid>/task/<tid>/children``): Pagefind and the PDF workers are started from
     threads of the build, so every thread's list is read (until 1 Dec 2026 only the main thread's was,
     and the search stage's Pagefind — 1.3 GB at 10,000 tasks — was left out of the sum)."""
-    total, todo, page = 0, [pid], os.sysconf("SC_PAGE_SIZE")
+    return sum(_resident(p)[0] for p in _tree(pid))
+
+
+def _tree_pss(pid: int) -> int:
+    """The proportional set size of the tree: a page shared by n processes (a forked child's copy-on-write
+    pages, the libraries) counts 1/n in each, so the sum is the memory the tree really holds, where the
+    sum of RSS counts a forked child's shared pages twice. Linux 4.14+ (``smaps_rollup``)."""
+    return sum(_resident(p)[1] for p in _tree(pid))
+
+
+def _tree(pid: int) -> list[int]:
+    found, todo = [], [pid]
     while todo:
         p = todo.pop()
+        found.append(p)
         try:
-            with open(f"/proc/{p}/statm") as handle:
-                total += int(handle.read().split()[1]) * page
             for thread in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{thread}/children") as handle:
                     todo += [int(c) for c in handle.read().split()]
         except (OSError, ValueError):
             continue
-    return total
+    return found
+
+
+def _resident(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of one process in bytes; zeros when it has ended."""
+    try:
+        with open(f"/proc/{pid}/statm") as handle:
+            rss = int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            pss = next((int(line.split()[1]) * 1024 for line in handle if line.startswith("Pss:")), rss)
+    except (OSError, ValueError):
+        return 0, 0
+    return rss, pss
 
 
 def measure(cmd: list[str], cwd: Path = PROJECT, log: Path | None = None) -> dict:
@@ -76,12 +99,15 @@ def measure(cmd: list[str], cwd: Path = PROJECT, log: Path | None = None) -> dic
     with open(log, "wb") as out:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        peak = [0]
+        peak, pss = [0], [0]
         done = threading.Event()
 
         def sample() -> None:
             while not done.wait(0.2):
-                peak[0] = max(peak[0], _tree_rss(proc.pid))
+                tree = _tree(proc.pid)
+                sizes = [_resident(p) for p in tree]
+                peak[0] = max(peak[0], sum(rss for rss, _ in sizes))
+                pss[0] = max(pss[0], sum(p for _, p in sizes))
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -95,7 +121,7 @@ def measure(cmd: list[str], cwd: Path = PROJECT, log: Path | None = None) -> dic
         wall = time.perf_counter() - started
         sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
-    return {"wall": wall, "maxrss_mb": usage.ru_maxrss / 1024, "tree_mb": peak[0] / 1048576,
+    return {"wall": wall, "maxrss_mb": usage.ru_maxrss / 1024, "tree_mb": peak[0] / 1048576, "tree_pss_mb": pss[0] / 1048576,
             "exit": proc.returncode, "log": str(log), "load_before": load}
 
 
@@ -341,6 +367,9 @@ def table(runs: dict[str, dict]) -> str:
         lambda r: " / ".join(f"{r[k]['maxrss_mb']:,.0f}" for k in ("validate", "cold", "warm", "baseline")) + " MB")
     row("peak memory, whole process tree (sampled): cold / warm / baseline",
         lambda r: " / ".join(f"{r[k]['tree_mb']:,.0f}" for k in ("cold", "warm", "baseline")) + " MB")
+    row("peak memory, whole process tree, proportional (PSS): cold / warm / baseline",
+        lambda r: " / ".join(f"{r[k]['tree_pss_mb']:,.0f}" if "tree_pss_mb" in r[k] else "—"
+                             for k in ("cold", "warm", "baseline")) + " MB")
     row("output size (site/), files", lambda r: f"{_mb(r['sizes']['bytes'])}, {r['sizes']['files']:,}")
     row("baseline output size", lambda r: _mb(r["baseline"]["sizes"]["bytes"]))
     row("staged task page (Markdown), average", lambda r: _kb(r["cold"]["task_md_avg"]))
