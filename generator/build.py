@@ -345,8 +345,9 @@ def _stage_the_rest(site: pages.Site, found: history.History, links: cascade.Lin
             entries = stage("feed", _feed, site, found, docs / "feed.xml")
         else:
             report.stages["data_beside"] = stage("data", data.child.join)
-            # the child wrote the feed of a site of one register; a site with units needs its entries here
-            entries = stage("feed", _feed, site, found, docs / "feed.xml") if links is not None else []
+            # the child wrote the feed of a site of one register (the stage is still told, and takes no
+            # time); a site with units needs the feed's entries here, for the combined feed
+            entries = stage("feed", _feed, site, found, docs / "feed.xml") if links is not None else stage("feed", list)
         if links is not None:
             sections: list[tuple[pages.Site, list[feed.Entry]]] = [(site, entries)]
             rows: dict[str, list[dict[str, object]]] = {}  # each unit's rows of data/all/, made with its section
