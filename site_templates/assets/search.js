@@ -441,8 +441,11 @@
       preloadFinished();
     });
     opener.addEventListener("click", open);
-    box.querySelector(".site-search__close").addEventListener("click", function () { dialog.close(); });
-    dialog.addEventListener("click", function (e) { if (e.target === dialog) dialog.close(); });
+    /* Focus goes back to the opener at once: the dialog's own "close" event comes a task later, after the
+       browser has put focus back where it was before (the page's body). */
+    function shut() { dialog.close(); opener.focus(); }
+    box.querySelector(".site-search__close").addEventListener("click", shut);
+    dialog.addEventListener("click", function (e) { if (e.target === dialog) shut(); });
     dialog.addEventListener("close", function () { opener.focus(); });
     box.querySelector("form").addEventListener("submit", function (e) {
       e.preventDefault();
@@ -457,7 +460,7 @@
       });
     });
     dialog.addEventListener("keydown", function (e) {
-      if (e.key === "Escape") { e.preventDefault(); dialog.close(); return; }  /* not "clear the field first" */
+      if (e.key === "Escape") { e.preventDefault(); shut(); return; }  /* not "clear the field first" */
       if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
       var links = Array.prototype.slice.call(list.querySelectorAll("a"));
       if (!links.length) return;
