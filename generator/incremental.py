@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from .files import link_over
+
 STATE = "state.json"
 STATE_VERSION = 1
 PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
@@ -151,19 +153,8 @@ def _changed(source: Path, target: Path) -> bool:
         same = False
     if same and source.stat().st_mtime_ns > target.stat().st_mtime_ns:
         return False
-    _link_over(source, target)
+    link_over(source, target)
     return not same
-
-
-def _link_over(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.{os.getpid()}.link")
-    partial.unlink(missing_ok=True)
-    try:
-        os.link(source, partial)
-    except OSError:
-        shutil.copy2(source, partial)
-    os.replace(partial, target)
 
 
 def finish(ws: Workspace) -> None:

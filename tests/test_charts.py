@@ -355,6 +355,20 @@ def test_after_an_edit_only_the_charts_that_show_it_are_drawn_again(old, new, re
     assert {p.stem for p in cache.glob("*.svg")} == {c.key for c in edited}
 
 
+def test_a_staged_picture_is_the_cached_file_itself_and_left_alone_when_unchanged(small_rendered, tmp_path):
+    """Pictures reused from the cache cost no writes (hard links), and a picture already the same is not
+    replaced (the site builder's change detection then sees nothing new)."""
+    charts, base, _ = small_rendered
+    cache = tmp_path / "cache"
+    shutil.copytree(base / "cache", cache)
+    C.render(charts, tmp_path / "out", cache)
+    assert all((tmp_path / "out" / c.filename).stat().st_ino == (cache / f"{c.key}.svg").stat().st_ino for c in charts)
+    shutil.copytree(base / "out", tmp_path / "copy")
+    before = {c.filename: (tmp_path / "copy" / c.filename).stat().st_ino for c in charts}
+    C.render(charts, tmp_path / "copy", cache)
+    assert {c.filename: (tmp_path / "copy" / c.filename).stat().st_ino for c in charts} == before
+
+
 # --- style in one place ------------------------------------------------------------------------
 def test_palette_covers_every_status_and_overdue_with_a_hatch_or_label():
     keys = set(STATUS_ORDER) | {"overdue"}

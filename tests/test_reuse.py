@@ -183,3 +183,21 @@ def test_pages_of_the_cache_this_build_did_not_use_are_removed(tmp_path):
     later.prune()
     assert [p.name for p in (tmp_path / "pages").rglob("*") if p.is_file()] == ["aa" + "1" * 62 + ".md"]
     assert later.get("bb" + "2" * 62) is None
+
+
+def test_a_reused_page_is_staged_as_the_cache_entry_itself_and_a_page_staged_over_it_leaves_the_entry(tmp_path):
+    """No bytes written for a page reused (a hard link), and never a cache entry changed through one."""
+    first, second = "aa" + "1" * 62, "bb" + "2" * 62
+    store = reuse.Pages(tmp_path / "pages")
+    staged = tmp_path / "docs" / "tasks" / "1" / "index.md"
+    staged.parent.mkdir(parents=True)
+    store.put(first, "# một", staged)
+    entry = tmp_path / "pages" / "aa" / f"{first}.md"
+    assert staged.read_text(encoding="utf-8") == "# một" and staged.stat().st_ino == entry.stat().st_ino
+    later = reuse.Pages(tmp_path / "pages")
+    again = tmp_path / "docs-2" / "tasks" / "1" / "index.md"
+    assert later.place(first, again) and again.stat().st_ino == entry.stat().st_ino
+    later.put(second, "# hai", again)  # the page changed: its new entry takes the staged name
+    assert again.read_text(encoding="utf-8") == "# hai"
+    assert entry.read_text(encoding="utf-8") == "# một" and staged.read_text(encoding="utf-8") == "# một"
+    assert not later.place("cc" + "3" * 62, tmp_path / "docs-2" / "x.md")

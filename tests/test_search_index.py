@@ -259,3 +259,34 @@ def test_folders_with_glob_characters_in_their_names_are_indexed_once(tmp_path):
     root = written.shards[0]
     assert len(root.pages(site)) == 9
     assert _page_count(site / "pagefind") == 9 and "/c{d}/" in _urls(site / "pagefind")
+
+
+def test_after_an_edit_the_bundle_is_pagefinds_own_and_keeps_the_unchanged_chunks_as_the_same_files(tmp_path):
+    """Pagefind writes into memory; the cache entry then holds the previous entry's files for the chunks
+    that did not change (the same files, not copies) and new ones for the rest: the bundle is byte for byte
+    that of a run on a fresh cache."""
+    site = _site(tmp_path)
+    shutil.rmtree(site / "units")
+    search_index.write(site, [], tmp_path / "cache")
+    inodes = {name: (site / "pagefind" / name).stat().st_ino for name in _files(site / "pagefind")}
+    _rewrite(site / "tasks/1/index.html", _page("trang đã sửa bê tông"))
+    assert search_index.write(site, [], tmp_path / "cache").indexed
+    after = _files(site / "pagefind")
+    kept = [name for name in after if inodes.get(name) == (site / "pagefind" / name).stat().st_ino]
+    fresh = [name for name in after if name not in kept]
+    assert kept and any(name.startswith("fragment/") for name in kept)  # the pages not edited
+    assert any(name.startswith("fragment/") for name in fresh)  # the edited page's
+    twin = tmp_path / "twin"
+    shutil.copytree(site, twin, ignore=shutil.ignore_patterns("pagefind"))
+    search_index.write(twin, [], tmp_path / "fresh-cache")
+    assert _files(twin / "pagefind") == after
+
+
+def test_without_room_in_memory_pagefind_writes_beside_the_cache(tmp_path, monkeypatch):
+    site = _site(tmp_path)
+    shutil.rmtree(site / "units")
+    search_index.write(site, [], tmp_path / "cache")
+    expected = _files(site / "pagefind")
+    monkeypatch.setattr(search_index, "SCRATCH", tmp_path / "no-such-folder")
+    search_index.write(site, [], tmp_path / "other-cache")
+    assert _files(site / "pagefind") == expected

@@ -19,7 +19,6 @@ import hashlib
 import json
 import math
 import os
-import shutil
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 
-from .. import i18n, palette
+from .. import files, i18n, palette
 from ..derive import Figures, TaskFigures, key_targets
 from ..model import Register, Task
 from . import chart_kinds
@@ -491,7 +490,7 @@ def render(charts: list[Chart], out_dir: Path, cache_dir: Path) -> RenderStats:
     for key, kind, data in jobs.values():
         _write_atomic(cache_dir / f"{key}.svg", chart_kinds.draw(kind, data))
     for chart in charts:
-        _copy_if_changed(cache_dir / f"{chart.key}.svg", out_dir / chart.filename)
+        _place(cache_dir / f"{chart.key}.svg", out_dir / chart.filename)
     prune(cache_dir, {chart.key for chart in charts})
     return RenderStats(drawn=len(jobs), reused=len(charts) - len(jobs))
 
@@ -516,7 +515,7 @@ def render_many(groups: list[tuple[list[Chart], Path, Path]]) -> RenderStats:
     total = 0
     for charts, out_dir, cache_dir in groups:
         for chart in charts:
-            _copy_if_changed(Path(cache_dir) / f"{chart.key}.svg", Path(out_dir) / chart.filename)
+            _place(Path(cache_dir) / f"{chart.key}.svg", Path(out_dir) / chart.filename)
         prune(Path(cache_dir), {chart.key for chart in charts})
         total += len(charts)
     return RenderStats(drawn=len(jobs), reused=total - len(jobs))
@@ -533,11 +532,13 @@ def prune(cache_dir: Path, used: set[str]) -> int:
     return removed
 
 
-def _copy_if_changed(source: Path, target: Path) -> None:
-    """Leave an identical file alone, so the site builder's own change detection sees nothing new."""
-    content = source.read_bytes()
-    if target.is_file() and target.stat().st_size == len(content) and target.read_bytes() == content:
-        return
-    if target.exists() or target.is_symlink():
-        target.unlink()
-    shutil.copyfile(source, target)
+def _place(source: Path, target: Path) -> None:
+    """``target``: the cached picture itself (``files.link_over``), unless it holds the same bytes already
+    (the site builder's own change detection then sees nothing new)."""
+    try:
+        if os.path.samefile(source, target) or (
+                target.stat().st_size == source.stat().st_size and target.read_bytes() == source.read_bytes()):
+            return
+    except FileNotFoundError:
+        pass
+    files.link_over(source, target)

@@ -543,13 +543,15 @@ def render(site: Site, docs: Path, pages: list[Page] | None = None, memo: Memo |
                   "nav_current": current, "nav_index": itself, **page.context}
         kept = memo if page.own and section is None else None
         key = kept.key(site, page.template, values) if kept is not None else ""
-        markdown = kept.get(key) if kept is not None else None
-        if markdown is None:
-            markdown = _titled(env.get_template(page.template).render(**values), here, current, itself, site.lang)
-            if kept is not None:
-                kept.put(key, markdown)
-        out.write_text(markdown, encoding="utf-8")
         written.append(out)
+        if kept is not None and kept.place(key, out):
+            continue
+        markdown = _titled(env.get_template(page.template).render(**values), here, current, itself, site.lang)
+        if kept is not None:
+            kept.put(key, markdown, out)
+        else:
+            out.unlink(missing_ok=True)  # a page linked from the cache is never written in place
+            out.write_text(markdown, encoding="utf-8")
     return written
 
 
@@ -581,13 +583,14 @@ class Memo:
             body = self._bodies[site.templates] = reuse.folders_digest(site.templates)
         return reuse.digest("page", template, site.lang, body, repr(sorted(values.items())))
 
-    def get(self, key: str) -> str | None:
-        found: str | None = self.store.get(key)
-        self.reused += found is not None
+    def place(self, key: str, out: Path) -> bool:
+        """``out`` made the page rendered before under ``key``, if there is one (``reuse.Pages.place``)."""
+        found: bool = self.store.place(key, out)
+        self.reused += found
         return found
 
-    def put(self, key: str, markdown: str) -> None:
-        self.store.put(key, markdown)
+    def put(self, key: str, markdown: str, out: Path) -> None:
+        self.store.put(key, markdown, out)
 
 
 _FRONT_MATTER = re.compile(r"---[ \t]*\n(.*?\n)---[ \t]*\n", re.S)
