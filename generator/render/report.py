@@ -10,8 +10,10 @@ without PDFs.
 
 from __future__ import annotations
 
+import ctypes.util
 import datetime as dt
 import hashlib
+import importlib.util
 import multiprocessing
 import os
 import threading
@@ -20,6 +22,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -132,19 +135,40 @@ def font_folder() -> Path | None:
 class Engine:
     name: str
     version: str
-    module: Any
+
+    @property
+    def module(self) -> Any:
+        """WeasyPrint itself, imported when a PDF is rendered in this process (its import takes ~0.6 s,
+        most of it looking for its system libraries: a build whose PDFs are rendered by workers or
+        taken from the cache never pays it)."""
+        import weasyprint
+
+        return weasyprint
+
+
+# The system libraries WeasyPrint loads (text/ffi.py): when all are found, it is taken to run without
+# importing it here; when one is not, the import decides (it may know other places to look).
+SYSTEM_LIBRARIES = ("gobject-2.0", "pango-1.0", "pangoft2-1.0", "harfbuzz", "fontconfig")
 
 
 @lru_cache(maxsize=1)
 def engine() -> Engine | str:
     """WeasyPrint, or why it cannot run (not installed, or its system libraries are missing)."""
+    if importlib.util.find_spec("weasyprint") is None:
+        return "weasyprint_missing"
     try:
-        import weasyprint
+        version = metadata.version("weasyprint")
+    except metadata.PackageNotFoundError:
+        return "weasyprint_missing"
+    if all(ctypes.util.find_library(name) for name in SYSTEM_LIBRARIES):
+        return Engine("WeasyPrint", version)
+    try:
+        import weasyprint  # noqa: F401
     except ImportError:
         return "weasyprint_missing"
     except OSError:  # installed, but Pango/HarfBuzz are not on the system
         return "pango_missing"
-    return Engine("WeasyPrint", weasyprint.__version__, weasyprint)
+    return Engine("WeasyPrint", version)
 
 
 def write_pdf(html: str, out: Path, cache: Path | None = None) -> bool:
