@@ -59,7 +59,7 @@ def cmd_build(args: argparse.Namespace) -> dict:
 
     def measured_render(site, docs, plan=None, memo=None):  # type: ignore[no-untyped-def]
         written = original_render(site, docs, plan, memo)
-        task_md.extend(p.stat().st_size for p in written if p.parent.parent.name == "tasks" and p.name == "index.md")
+        task_md.extend(p.stat().st_size for p in written if p.parent.name == "tasks" and p.stem.isdigit())
         return written
 
     pages.render = measured_render  # only to record the size of the staged task pages

@@ -413,7 +413,8 @@ def _copy_sources(project: Path, docs: Path) -> list[str]:
 
 def _check_hand_written(hand_written: list[str], generated: list[Path], docs: Path) -> None:
     """A hand-written page may not take the path of a generated page, nor sit in a folder of generated
-    pages or files (``content/tasks/999/index.md`` would pass for a task page)."""
+    pages or files (``content/tasks/999.md`` would pass for a task page, and ``content/tasks/1/index.md``
+    would be published where task 1's page is)."""
     made = {p.relative_to(docs).as_posix() for p in generated}
     owned = {path.split("/")[0] for path in made if "/" in path} | {
         "assets", "charts", "data", "feed.xml", pages.LIST_DATA, search_index.BUNDLE}

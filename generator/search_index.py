@@ -321,7 +321,7 @@ def index(site: Path, shard: Shard, entry: Path, digest: str) -> None:
     entry.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{entry.name}-", dir=entry.parent))
     try:
-        with _scratch(site, shard, fresh) as made:
+        with _scratch(site, shard, fresh, entry / BUNDLE) as made:
             run(site, made / BUNDLE, shard.glob(), shard.exclude)
             files = _settle(made / BUNDLE, entry / BUNDLE, fresh / BUNDLE) if made != fresh else manifest(fresh / BUNDLE)
         done = {"inputs": digest, "content": content_digest(site, shard), "files": files}
@@ -337,8 +337,12 @@ SCRATCH = Path("/dev/shm")
 
 
 @contextlib.contextmanager
-def _scratch(site: Path, shard: Shard, fallback: Path) -> Iterator[Path]:
-    """A folder in memory for Pagefind's output (removed afterwards), else ``fallback``."""
+def _scratch(site: Path, shard: Shard, fallback: Path, previous: Path) -> Iterator[Path]:
+    """A folder in memory for Pagefind's output (removed afterwards), else ``fallback``: also when there is
+    no previous entry to take files from (a cold build), where the detour would only add a copy."""
+    if not previous.is_dir():
+        yield fallback
+        return
     try:
         room = shutil.disk_usage(SCRATCH).free if SCRATCH.is_dir() and os.access(SCRATCH, os.W_OK) else 0
         needed = sum((site / page).stat().st_size for page in shard.pages(site))

@@ -219,7 +219,8 @@ def test_a_symlink_in_content_is_refused(tmp_path, target):
 
 
 @pytest.mark.parametrize("page, generated", [("tasks/999/index.md", "tasks/"), ("index.md", "index.md"),
-                                             ("tasks/1/index.md", "tasks/1/index.md"), ("README.md", "index.md"),
+                                             ("tasks/1.md", "tasks/1.md"), ("tasks/1/index.md", "tasks/"),
+                                             ("README.md", "index.md"),
                                              ("assets/tables.js", "assets/"),
                                              ("reports/2021-05/index.md", "reports/2021-05/index.md"),
                                              ("reports/2099-01.md", "reports/"), ("list/0.md", "list/"),

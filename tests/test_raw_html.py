@@ -62,7 +62,7 @@ def test_every_page_of_the_example_comes_out_the_same(staged):
 def test_the_generated_pages_reach_the_parser_without_their_html(staged):
     """What makes it faster: the parser is left a page's headings and Markdown, not its tables."""
     md = markdown.Markdown(extensions=["md_in_html"])
-    for page in [staged / "tasks" / "1" / "index.md", staged / "agencies" / "index.md", staged / "index.md"]:
+    for page in [staged / pages.task_path(1), staged / "agencies" / "index.md", staged / "index.md"]:
         text = body(page)
         md.reset()
         left = "\n".join(raw_html.RawHtmlPreprocessor(md).run(text.split("\n")))
