@@ -297,9 +297,10 @@ def _stage_pages(sources: Sources, options: BuildOptions, docs: Path, stage: _St
     site = pages.Site(register, figures, register.meta.language, edit_base=_edit_base(register, options),
                       history=found, site_url=url, templates=tuple(resources.template_dirs(options.project)[:-1]),
                       links=links)
-    stage("charts", _charts, site, docs, options, report)
     data = _DataBeside((_open_data, site, found, options.register_path, docs, links is None))
     try:
+        data.start()
+        stage("charts", _charts, site, docs, options, report)
         generated = _stage_the_rest(site, found, links, docs, options, stage, report, store, data)
     finally:
         data.stop()
@@ -309,9 +310,9 @@ def _stage_pages(sources: Sources, options: BuildOptions, docs: Path, stage: _St
 
 @dataclass
 class _DataBeside:
-    """The open data (and, for a site of one register, the feed), written by a child forked as soon as the
-    monthly reports are made (the feed lists them), while this process renders the reports' pages and the
-    site's (a warm build's data files took as long as its pages). Only while the build is its process's one
+    """The open data (and, for a site of one register, the feed), written by a child forked once the
+    history is read, while this process draws the charts, makes the monthly reports and renders the pages
+    (the data files of 10,000 tasks take longer than a warm build's pages). Only while the build is its process's one
     thread: the live preview serves pages from others, and a fork's child could inherit a lock one of them
     holds; then the stages run in turn, in this process."""
 
@@ -330,11 +331,11 @@ class _DataBeside:
 def _stage_the_rest(site: pages.Site, found: history.History, links: cascade.Links | None, docs: Path,
                     options: BuildOptions, stage: _Stages, report: BuildReport, store: reuse.Sections,
                     data: _DataBeside) -> list[Path]:
-    """The reports, the pages, the lists, the open data (``data``: written by a child once the reports are
-    made), the feeds and, for a site with units, their sections; returns the pages written."""
+    """The reports, the pages, the lists, the open data (``data``: written by a child, when one could be
+    started), the feeds and, for a site with units, their sections; returns the pages written."""
     register, figures, url = site.register, site.figures, report.address.url
     with _Beside() as beside:
-        generated = stage("reports", _monthly_reports, site, docs, options, report, beside, data.start)
+        generated = stage("reports", _monthly_reports, site, docs, options, report, beside)
         memo = pages.Memo(reuse.Pages(options.cache_dir / "pages"))
         generated += stage("pages", pages.render, site, docs, None, memo)
         memo.store.prune()
@@ -469,17 +470,14 @@ class _Beside:
 
 
 def _monthly_reports(site: pages.Site, docs: Path, options: BuildOptions, report: BuildReport,
-                     beside: _Beside | None = None, made_hook: Callable[[], None] | None = None) -> list[Path]:
+                     beside: _Beside | None = None) -> list[Path]:
     """A report per month begun (issue 16): its page, and its PDF when the engine is installed (rendered
-    ``beside`` the later stages when given). ``made_hook`` is called once the reports are made, before
-    their pages. Returns the pages written."""
+    ``beside`` the later stages when given). Returns the pages written."""
     from . import report as monthly
     from .render import report as report_pages
 
     made = monthly.all_reports(site.register, site.figures.as_of, site.history, _units_below(site))
     site.reports.extend(made)
-    if made_hook is not None:
-        made_hook()
     engine = report_pages.engine()
     pdfs: set[str] = set()
     if not options.pdfs:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from generator import history
 from generator.derive import derive
+from generator.report import all_reports
 from generator.render import feed
 from generator.render.pages import Site
 from tests.conftest import REGISTERS, validate_path
@@ -129,8 +130,20 @@ def test_feed_links_are_absolute_with_an_address_and_relative_without(tmp_path):
     path = tmp_path / "tasks.yaml"
     path.write_text(SMALL, encoding="utf-8")
     site, _ = _site(path, False)
-    for address, expected in (("https://x.example.vn/so55/", "https://x.example.vn/so55/tasks/"), (None, "tasks/")):
+    for address, base in (("https://x.example.vn/so55/", "https://x.example.vn/so55/"), (None, "")):
         out = tmp_path / "feed.xml"
         feed.write(site, feed.entries(site, None), out, site_url=address)
         links = [e.find(f"{ATOM}link").get("href") for e in ET.parse(out).getroot().findall(f"{ATOM}entry")]
-        assert links and all(link.startswith(expected) for link in links)
+        assert links and all(re.match(re.escape(base) + r"(tasks|reports)/[\w-]+/$", link) for link in links), links
+
+
+def test_the_feed_names_the_monthly_report_of_every_month_begun_the_running_one_as_of_today(tmp_path):
+    """Made from the register alone (the feed is written while the reports are made): the report of each
+    month begun, a past month dated its last day, the running month the day the figures are as of."""
+    path = tmp_path / "tasks.yaml"
+    path.write_text(SMALL, encoding="utf-8")
+    site, _ = _site(path, False)
+    made = all_reports(site.register, site.figures.as_of)
+    named = {e.link: e.updated.date() for e in feed.entries(site, None) if e.link.startswith("reports/")}
+    assert made and named == {f"reports/{r.month.key}/": r.as_of for r in made}
+    assert max(named.values()) == min(site.figures.as_of, site.register.meta.end)
