@@ -220,9 +220,10 @@ def write(site: Path, subtrees: Sequence[tuple[str, Sequence[str]]] = (), cache:
     with _store(cache) as store:
         entries = {s: store / s.cache_key for s in shards}
         digests = {s: inputs_digest(site, s, pages[s]) for s in shards}
-        stale = [s for s in shards if not reusable(entries[s], digests[s], functools.partial(content_digest, site, s, pages[s]))]
+        contents = {s: functools.cache(functools.partial(content_digest, site, s, pages[s])) for s in shards}
+        stale = [s for s in shards if not reusable(entries[s], digests[s], contents[s])]
         with concurrent.futures.ThreadPoolExecutor(max(1, jobs)) as pool:
-            list(pool.map(lambda s: index(site, s, entries[s], digests[s]), stale))
+            list(pool.map(lambda s: index(site, s, entries[s], digests[s], contents[s]()), stale))
         for shard in shards:
             incremental.link_tree(entries[shard] / BUNDLE, site / shard.output)
     if len(shards) > 1:
@@ -293,15 +294,14 @@ def reusable(entry: Path, digest: str, content: Callable[[], str] | None = None)
     reckoned only then) and its bundle is whole and unaltered. An entry found by content takes ``digest``."""
     try:
         done = json.loads((entry / DONE).read_text(encoding="utf-8"))
-        if done.get("files") != manifest(entry / BUNDLE):
+        if done.get("inputs") != digest and (content is None or done.get("content") != content()):
             return False
-        if done.get("inputs") == digest:
-            return True
-        if content is None or done.get("content") != content():
+        if done.get("files") != manifest(entry / BUNDLE):  # read only when the entry would be used
             return False
     except (OSError, ValueError, AttributeError):
         return False
-    _write_done(entry, {**done, "inputs": digest})
+    if done.get("inputs") != digest:
+        _write_done(entry, {**done, "inputs": digest})
     return True
 
 
@@ -312,19 +312,20 @@ def _write_done(entry: Path, done: dict[str, object]) -> None:
     fresh.replace(entry / DONE)
 
 
-def index(site: Path, shard: Shard, entry: Path, digest: str) -> None:
+def index(site: Path, shard: Shard, entry: Path, digest: str, content: str | None = None) -> None:
     """Run Pagefind for one shard, then put its bundle in ``entry``'s place: an entry is either the whole
     of a finished run, with its ``done.json``, or absent. Pagefind writes into memory (``scratch``) where it
     can; the entry then takes each file the previous one had (the same name and bytes: Pagefind names its
     chunks by their content) as that file's hard link, and writes only the others. After one edit a
-    thousand of its 1,100 files are the same, and writing them again cost a third of Pagefind's time."""
+    thousand of its 1,100 files are the same, and writing them again cost a third of Pagefind's time.
+    ``content``: the pages' ``content_digest``, when reckoned already."""
     entry.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{entry.name}-", dir=entry.parent))
     try:
         with _scratch(site, shard, fresh, entry / BUNDLE) as made:
             run(site, made / BUNDLE, shard.glob(), shard.exclude)
             files = _settle(made / BUNDLE, entry / BUNDLE, fresh / BUNDLE) if made != fresh else manifest(fresh / BUNDLE)
-        done = {"inputs": digest, "content": content_digest(site, shard), "files": files}
+        done = {"inputs": digest, "content": content or content_digest(site, shard), "files": files}
         (fresh / DONE).write_text(json.dumps(done), encoding="utf-8")
         _replace(fresh, entry)
     finally:
