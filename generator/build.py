@@ -355,7 +355,7 @@ def _stage_the_rest(site: pages.Site, found: history.History, links: cascade.Lin
             generated += stage("units", _unit_sections, site, links, docs, options, sections, rows, report, store)
             stage("feed_all", feed.write_combined, sections, docs / "units" / "feed.xml", url)
             stage("data_all", data_files.write_combined, links, docs / "data" / "all", url, rows)
-        stage("pdfs", beside.wait)
+        generated += stage("pdfs", _pdfs_beside, beside, site, docs, report)
     return generated
 
 
@@ -483,8 +483,7 @@ def _monthly_reports(site: pages.Site, docs: Path, options: BuildOptions, report
     if not options.pdfs:
         pass
     elif isinstance(engine, str):
-        report.notices.append(i18n.t("cli.pdf_engine_missing", site.lang,
-                                     reason=i18n.t(f"cli.pdf_reason.{engine}", site.lang)))
+        _no_pdfs(site, docs, report, engine)
     else:
         cache = options.cache_dir / "reports"
         # each month's document is prepared while the previous ones render, in parallel, one per core
@@ -492,11 +491,35 @@ def _monthly_reports(site: pages.Site, docs: Path, options: BuildOptions, report
                       docs / "reports" / f"{r.month.key}.pdf") for r in made)
         workers = min(os.cpu_count() or 1, len(made))
         if beside is None:
-            pdfs = {path.stem for path in report_pages.write_pdfs(documents, cache, workers=workers)}
-        else:  # each month's PDF is written (or the build fails): the pages may link them already
+            try:
+                pdfs = {path.stem for path in report_pages.write_pdfs(documents, cache, workers=workers)}
+            except report_pages.EngineUnavailable as exc:
+                _no_pdfs(site, docs, report, exc.reason)
+        else:  # each month's PDF is written (or the build fails, or ``_pdfs_beside`` takes the links away)
             beside.run(report_pages.write_pdfs, documents, cache, workers, True)
             pdfs = {r.month.key for r in made}
     return pages.render(site, docs, report_pages.pages(made, pdfs))
+
+
+def _no_pdfs(site: pages.Site, docs: Path, report: BuildReport, reason: str) -> None:
+    """The monthly reports go without their PDFs: the build says why, and no PDF is left half the set."""
+    report.notices.append(i18n.t("cli.pdf_engine_missing", site.lang, reason=i18n.t(f"cli.pdf_reason.{reason}", site.lang)))
+    for made in site.reports:
+        (docs / "reports" / f"{made.month.key}.pdf").unlink(missing_ok=True)
+
+
+def _pdfs_beside(beside: _Beside, site: pages.Site, docs: Path, report: BuildReport) -> list[Path]:
+    """Wait for the PDFs rendered beside the pages. When WeasyPrint, found before, fails to load in its
+    workers after all (a library Pango needs in turn, a broken package), the site is still made: the
+    reports' pages are made again without their PDF links. Returns the pages made again."""
+    from .render import report as report_pages
+
+    try:
+        beside.wait()
+    except report_pages.EngineUnavailable as exc:
+        _no_pdfs(site, docs, report, exc.reason)
+        return pages.render(site, docs, report_pages.pages(site.reports, set()))
+    return []
 
 
 def _units_below(site: pages.Site) -> list[UnitRegister]:

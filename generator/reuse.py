@@ -146,7 +146,10 @@ class Pages:
         path = self._path(key)
         if path is None or not path.is_file():
             return False
-        files.link_over(path, out)
+        try:
+            files.link_over(path, out)
+        except FileNotFoundError:  # removed meanwhile by another build's prune: rendered again instead
+            return False
         self.used.add(key)
         return True
 
@@ -159,9 +162,12 @@ class Pages:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         _write_new(path, text)
-        if out is not None:
-            files.link_over(path, out)
         self.used.add(key)
+        if out is not None:
+            try:
+                files.link_over(path, out)
+            except FileNotFoundError:  # removed meanwhile by another build's prune
+                _write_new(out, text)
 
     def prune(self) -> None:
         """Remove the pages this build did not use (and anything half-written by a killed one)."""

@@ -35,7 +35,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -223,7 +223,7 @@ def write(site: Path, subtrees: Sequence[tuple[str, Sequence[str]]] = (), cache:
         contents = {s: functools.cache(functools.partial(content_digest, site, s, pages[s])) for s in shards}
         stale = [s for s in shards if not reusable(entries[s], digests[s], contents[s])]
         with concurrent.futures.ThreadPoolExecutor(max(1, jobs)) as pool:
-            list(pool.map(lambda s: index(site, s, entries[s], digests[s], contents[s]()), stale))
+            list(pool.map(lambda s: index(site, s, entries[s], digests[s], contents[s](), pages[s]), stale))
         for shard in shards:
             incremental.link_tree(entries[shard] / BUNDLE, site / shard.output)
     if len(shards) > 1:
@@ -312,18 +312,26 @@ def _write_done(entry: Path, done: dict[str, object]) -> None:
     fresh.replace(entry / DONE)
 
 
-def index(site: Path, shard: Shard, entry: Path, digest: str, content: str | None = None) -> None:
+def index(site: Path, shard: Shard, entry: Path, digest: str, content: str | None = None,
+          pages: Sequence[str] | None = None) -> None:
     """Run Pagefind for one shard, then put its bundle in ``entry``'s place: an entry is either the whole
     of a finished run, with its ``done.json``, or absent. Pagefind writes into memory (``scratch``) where it
     can; the entry then takes each file the previous one had (the same name and bytes: Pagefind names its
     chunks by their content) as that file's hard link, and writes only the others. After one edit a
     thousand of its 1,100 files are the same, and writing them again cost a third of Pagefind's time.
-    ``content``: the pages' ``content_digest``, when reckoned already."""
+    ``content``: the pages' ``content_digest``, ``pages`` the shard's pages, when reckoned already."""
     entry.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{entry.name}-", dir=entry.parent))
     try:
-        with _scratch(site, shard, fresh, entry / BUNDLE) as made:
-            run(site, made / BUNDLE, shard.glob(), shard.exclude)
+        found = shard.pages(site) if pages is None else pages
+        with _scratch((site / page for page in found), fresh, entry / BUNDLE) as made:
+            try:
+                run(site, made / BUNDLE, shard.glob(), shard.exclude)
+            except SearchIndexError:
+                if made == fresh:
+                    raise
+                made = fresh  # memory ran short after all (its room was asked before): once more, on disk
+                run(site, made / BUNDLE, shard.glob(), shard.exclude)
             files = _settle(made / BUNDLE, entry / BUNDLE, fresh / BUNDLE) if made != fresh else manifest(fresh / BUNDLE)
         done = {"inputs": digest, "content": content or content_digest(site, shard), "files": files}
         (fresh / DONE).write_text(json.dumps(done), encoding="utf-8")
@@ -335,28 +343,49 @@ def index(site: Path, shard: Shard, entry: Path, digest: str, content: str | Non
 # Pagefind's output goes to memory first when a file system there has room for a generous multiple of it
 # (the bundle is a tenth of the pages it indexes; a container's /dev/shm may be as small as 64 MB).
 SCRATCH = Path("/dev/shm")
+SCRATCH_PREFIX = "generator-search-"
 
 
 @contextlib.contextmanager
-def _scratch(site: Path, shard: Shard, fallback: Path, previous: Path) -> Iterator[Path]:
+def _scratch(pages: Iterable[Path], fallback: Path, previous: Path) -> Iterator[Path]:
     """A folder in memory for Pagefind's output (removed afterwards), else ``fallback``: also when there is
-    no previous entry to take files from (a cold build), where the detour would only add a copy."""
+    no previous entry to take files from (a cold build), where the detour would only add a copy. Folders
+    left there by a build killed outright (its process gone) are removed first: they hold memory."""
     if not previous.is_dir():
         yield fallback
         return
     try:
+        _sweep(SCRATCH)
         room = shutil.disk_usage(SCRATCH).free if SCRATCH.is_dir() and os.access(SCRATCH, os.W_OK) else 0
-        needed = sum((site / page).stat().st_size for page in shard.pages(site))
+        needed = sum(page.stat().st_size for page in pages)
+        made = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=SCRATCH)) if room >= needed else None
     except OSError:
-        room, needed = 0, 1
-    if room < needed:
+        made = None
+    if made is None:
         yield fallback
         return
-    made = Path(tempfile.mkdtemp(prefix="generator-search-", dir=SCRATCH))
     try:
         yield made
     finally:
         shutil.rmtree(made, ignore_errors=True)
+
+
+def _sweep(scratch: Path) -> None:
+    """Remove the scratch folders of builds whose process is gone."""
+    for folder in scratch.glob(f"{SCRATCH_PREFIX}*-*"):
+        pid = folder.name[len(SCRATCH_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's: alive
+        return True
+    return True
 
 
 def _settle(made: Path, previous: Path, into: Path) -> dict[str, list[object]]:

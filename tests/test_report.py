@@ -21,6 +21,7 @@ import datetime as dt
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -344,3 +345,29 @@ def test_an_edited_template_is_used_in_the_next_run(may, tmp_path):
         own.write_text(f"<p>{said}: {{{{ title }}}}</p>\n", encoding="utf-8")
         pages.environment.cache_clear()  # as a new run starts: its environments are new
         assert report_pages.document(reg, r, "vi", None, (tmp_path,)).startswith(f"<p>{said}: ")
+
+
+@needs_engine
+def test_when_weasyprint_found_fails_to_load_in_its_workers_the_site_is_built_without_pdfs(repo, tmp_path):
+    """WeasyPrint is found by its package and libraries, not imported (0.6 s); when its import fails after
+    all (a library Pango needs in turn is missing), the build says why and makes the site without PDFs,
+    and `report` says so: never an internal error."""
+    stub = tmp_path / "stub" / "weasyprint"
+    stub.mkdir(parents=True)
+    (stub / "__init__.py").write_text('raise OSError("cannot load library \'libthai.so.0\'")\n', encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(stub.parent), str(ROOT)])}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "generator", *args], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=300, check=False)
+
+    out = tmp_path / "site"
+    built = run("build", "--register", str(repo), "--out", str(out), "--cache", str(tmp_path / "cache"))
+    assert built.returncode == 0, built.stderr
+    assert built.stderr.count("Không tạo được bản PDF: thiếu thư viện Pango") == 1, built.stderr
+    assert not list((out / "reports").glob("*.pdf"))
+    page = (out / "reports" / "2021-05" / "index.html").read_text(encoding="utf-8")
+    assert ".pdf" not in page and "Báo cáo tiến độ tháng 5/2021" in page
+    made = run("report", "--month", "2021-05", "--register", str(repo), "--out", str(tmp_path / "x.pdf"))
+    assert made.returncode == 2 and "thiếu thư viện Pango" in made.stderr and "Traceback" not in made.stderr
+    assert not (tmp_path / "x.pdf").exists()

@@ -201,3 +201,21 @@ def test_a_reused_page_is_staged_as_the_cache_entry_itself_and_a_page_staged_ove
     assert again.read_text(encoding="utf-8") == "# hai"
     assert entry.read_text(encoding="utf-8") == "# một" and staged.read_text(encoding="utf-8") == "# một"
     assert not later.place("cc" + "3" * 62, tmp_path / "docs-2" / "x.md")
+
+
+def test_a_page_another_build_removes_meanwhile_is_rendered_and_staged_all_the_same(tmp_path, monkeypatch):
+    """Two builds may share a cache (the live preview and a build); one's prune may remove an entry between
+    the other's finding it and linking it."""
+    key = "aa" + "1" * 62
+    store = reuse.Pages(tmp_path / "pages")
+    store.put(key, "# một")
+
+    def gone(source: Path, target: Path) -> None:
+        raise FileNotFoundError(source)
+
+    monkeypatch.setattr(reuse.files, "link_over", gone)
+    staged = tmp_path / "docs" / "1.md"
+    staged.parent.mkdir()
+    assert not store.place(key, staged)  # the caller renders it
+    store.put(key, "# một", staged)
+    assert staged.read_text(encoding="utf-8") == "# một"

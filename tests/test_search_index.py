@@ -7,6 +7,7 @@ on the root site finding a unit's page — is in tests/e2e/test_units.py.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -291,5 +292,39 @@ def test_without_room_in_memory_pagefind_writes_beside_the_cache(tmp_path, monke
     assert search_index.write(site, [], tmp_path / "cache").indexed
     twin = tmp_path / "twin"
     shutil.copytree(site, twin, ignore=shutil.ignore_patterns("pagefind"))
+    search_index.write(twin, [], tmp_path / "fresh-cache")
+    assert _files(site / "pagefind") == _files(twin / "pagefind")
+
+
+def test_memory_left_by_a_build_killed_outright_is_given_back_and_a_run_short_of_memory_is_done_on_disk(
+        tmp_path, monkeypatch):
+    """Pagefind's scratch folders of a build whose process is gone are removed by the next build; when
+    Pagefind fails in memory (room asked before, taken meanwhile), it runs once more on disk."""
+    scratch = tmp_path / "shm"
+    scratch.mkdir()
+    monkeypatch.setattr(search_index, "SCRATCH", scratch)
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    (scratch / f"{search_index.SCRATCH_PREFIX}{gone.pid}-abc" / "pagefind").mkdir(parents=True)
+    (scratch / f"{search_index.SCRATCH_PREFIX}{os.getpid()}-live").mkdir()
+    site = _site(tmp_path)
+    shutil.rmtree(site / "units")
+    search_index.write(site, [], tmp_path / "cache")
+    _rewrite(site / "tasks/1/index.html", _page("trang đã sửa bê tông"))
+    real, tries = search_index.run, []
+
+    def short_of_memory(site_: Path, output: Path, *args: object) -> None:
+        tries.append(output)
+        if output.is_relative_to(scratch):
+            raise search_index.SearchIndexError("search_failed", detail="No space left on device")
+        real(site_, output, *args)
+
+    monkeypatch.setattr(search_index, "run", short_of_memory)
+    assert search_index.write(site, [], tmp_path / "cache").indexed
+    assert [p.is_relative_to(scratch) for p in tries] == [True, False]
+    assert sorted(p.name for p in scratch.iterdir()) == [f"{search_index.SCRATCH_PREFIX}{os.getpid()}-live"]
+    twin = tmp_path / "twin"
+    shutil.copytree(site, twin, ignore=shutil.ignore_patterns("pagefind"))
+    monkeypatch.setattr(search_index, "run", real)
     search_index.write(twin, [], tmp_path / "fresh-cache")
     assert _files(site / "pagefind") == _files(twin / "pagefind")

@@ -10,6 +10,7 @@ without PDFs.
 
 from __future__ import annotations
 
+import ctypes
 import ctypes.util
 import datetime as dt
 import hashlib
@@ -140,10 +141,22 @@ class Engine:
     def module(self) -> Any:
         """WeasyPrint itself, imported when a PDF is rendered in this process (its import takes ~0.6 s,
         most of it looking for its system libraries: a build whose PDFs are rendered by workers or
-        taken from the cache never pays it)."""
-        import weasyprint
-
+        taken from the cache never pays it). ``EngineUnavailable`` when the import fails after all."""
+        try:
+            import weasyprint
+        except ImportError as exc:  # a package WeasyPrint needs is missing or broken
+            raise EngineUnavailable("weasyprint_missing") from exc
+        except OSError as exc:  # a library Pango needs in turn is missing
+            raise EngineUnavailable("pango_missing") from exc
         return weasyprint
+
+
+class EngineUnavailable(Exception):
+    """WeasyPrint was found but cannot be imported; ``reason`` as ``engine`` names it."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 # The system libraries WeasyPrint loads (text/ffi.py): when all are found, it is taken to run without
@@ -160,7 +173,7 @@ def engine() -> Engine | str:
         version = metadata.version("weasyprint")
     except metadata.PackageNotFoundError:
         return "weasyprint_missing"
-    if all(ctypes.util.find_library(name) for name in SYSTEM_LIBRARIES):
+    if _loadable(SYSTEM_LIBRARIES):
         return Engine("WeasyPrint", version)
     try:
         import weasyprint  # noqa: F401
@@ -169,6 +182,19 @@ def engine() -> Engine | str:
     except OSError:  # installed, but Pango/HarfBuzz are not on the system
         return "pango_missing"
     return Engine("WeasyPrint", version)
+
+
+def _loadable(names: Iterable[str]) -> bool:
+    """Whether each library is found and loads (a library it needs in turn may be missing)."""
+    for name in names:
+        found = ctypes.util.find_library(name)
+        if not found:
+            return False
+        try:
+            ctypes.CDLL(found)
+        except OSError:
+            return False
+    return True
 
 
 def write_pdf(html: str, out: Path, cache: Path | None = None) -> bool:
@@ -336,7 +362,10 @@ def make(register: Register, as_of: dt.date, month_text: str, register_path: Pat
         _write(target, html.encode("utf-8"))
         return target
     state = engine()
-    if isinstance(state, str):
-        raise ReportError(i18n.t("cli.pdf_engine_missing", lang, reason=i18n.t(f"cli.pdf_reason.{state}", lang)))
-    write_pdf(html, target)
+    try:
+        if isinstance(state, str):
+            raise EngineUnavailable(state)
+        write_pdf(html, target)
+    except EngineUnavailable as exc:
+        raise ReportError(i18n.t("cli.pdf_engine_missing", lang, reason=i18n.t(f"cli.pdf_reason.{exc.reason}", lang))) from None
     return target
