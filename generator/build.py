@@ -21,6 +21,7 @@ Markdown changed; the result is copied into staging and swapped in as above.
 from __future__ import annotations
 
 import concurrent.futures
+import ctypes
 import dataclasses
 import datetime as dt
 import gc
@@ -268,6 +269,7 @@ def build_from(sources: Sources, options: BuildOptions) -> BuildReport:
             report.pages_rebuilt = len(ws.rebuilt)
         sections_store.keep()  # the site builder has its copy: the units' staged sections back into the cache
         clearing.start()  # and the staged pages are removed while the search index is made (a second at 1,000 tasks)
+        give_back_memory()
         stage("search", _search_index, staging / "site", subtrees or [], options.cache_dir / "search")
         (staging / "site" / MARKER).write_text(_marker_text(staging / "site"), encoding="utf-8")
         stage.hook("swap")
@@ -281,6 +283,18 @@ def build_from(sources: Sources, options: BuildOptions) -> BuildReport:
         shutil.rmtree(staging, ignore_errors=True)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def give_back_memory() -> None:
+    """What the site builder held (every page) is garbage once it is done: collected, and the memory handed
+    back to the system before Pagefind starts beside this process (1.3 GB at 10,000 tasks). Without it the
+    process keeps the freed memory: 1,147 MB against 566 MB at 10,000 tasks. ``malloc_trim`` is glibc's; on
+    another C library the collection alone is done."""
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _stage_pages(sources: Sources, options: BuildOptions, docs: Path, stage: _Stages, report: BuildReport,

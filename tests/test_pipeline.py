@@ -3,6 +3,8 @@ its errors are told in the register's language from the translation table."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ import pytest
 from generator import i18n
 from generator.build import BuildError, SiteOptions, build_site, check_out_dir
 from generator.cli import main
-from tests.conftest import REGISTERS
+from tests.conftest import REGISTERS, ROOT
 
 
 def test_an_invalid_register_is_a_summary_with_its_problems_and_no_site(tmp_path):
@@ -46,3 +48,19 @@ def test_a_refused_out_folder_is_told_in_vietnamese(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "không phải trang do chương trình này dựng" in err and "Traceback" not in err
     assert Path(photos / "a.jpg").exists()
+
+
+def test_the_memory_the_pages_held_goes_back_to_the_system_before_pagefind_starts():
+    """Freed memory stays with the process unless handed back: at 10,000 tasks the build held 1,147 MB
+    beside Pagefind's 1.3 GB, 566 MB once given back. Measured in a fresh interpreter, as ``ps`` sees it."""
+    code = ("import sys\nfrom generator.build import give_back_memory\n"
+            "def rss():\n    return next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmRSS'))\n"
+            "pages = [bytes(1000) + str(i).encode() for i in range(200_000)]\n"
+            "kept = pages[::1000]  # a few objects that live on pin the heap, as the build's settings do\n"
+            "held = rss()\ndel pages\nfreed = rss()\ngive_back_memory()\nprint(held, freed, rss())\n")
+    if not Path("/proc/self/status").exists():
+        pytest.skip("no /proc here to read a process's memory from")
+    held, freed, given = map(int, subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                                                 text=True, check=True).stdout.split())
+    assert freed > held - 50_000  # freed, but still the process's (KB)
+    assert given < freed - 150_000  # handed back: 200 MB of pages' worth
