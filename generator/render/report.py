@@ -182,15 +182,13 @@ def engine() -> Engine | str:
         version = metadata.version("weasyprint")
     except metadata.PackageNotFoundError:
         return "weasyprint_missing"
-    if _loadable(SYSTEM_LIBRARIES):
-        return Engine("WeasyPrint", version)
-    try:
-        import weasyprint  # noqa: F401
-    except ImportError:
-        return "weasyprint_missing"
-    except OSError:  # installed, but Pango/HarfBuzz are not on the system
-        return "pango_missing"
-    return Engine("WeasyPrint", version)
+    found = Engine("WeasyPrint", version)
+    if not _loadable(SYSTEM_LIBRARIES):
+        try:
+            found.module  # noqa: B018 - the import decides
+        except EngineUnavailable as exc:  # installed, but Pango/HarfBuzz are not on the system
+            return exc.reason
+    return found
 
 
 def _loadable(names: Iterable[str]) -> bool:
