@@ -1,5 +1,5 @@
-"""A file put in place as another's hard link: what the caches hand to the staged pages and the
-site builder's workspace, without writing the bytes again.
+"""A file put in place as another's hard link (what the caches hand to the staged pages and the
+site builder's workspace, without writing the bytes again), or written whole as a new file.
 
 Writing a page's bytes is what costs on a build machine's disk (a thousand 32 KB pages: ~0.8 s; their
 hard links: ~0.02 s). A file so shared is never to be written in place afterwards: every writer of the
@@ -33,3 +33,11 @@ def _link(source: Path, target: Path) -> None:
         raise
     except OSError:
         shutil.copy2(source, target)
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """``path`` written whole as a new file, through a temporary name renamed over it: a killed build never
+    leaves half a file, and a file it replaces (which may be another's hard link) is not written into."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+    partial.write_bytes(data)
+    os.replace(partial, path)

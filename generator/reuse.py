@@ -82,9 +82,7 @@ def load(path: Path) -> object:
 def save(path: Path, value: object) -> None:
     """``value`` pickled to ``path`` through a temporary name: a killed build never leaves half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
-    partial.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-    os.replace(partial, path)
+    files.write_new(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class Validated:
@@ -158,16 +156,16 @@ class Pages:
         path = self._path(key)
         if path is None:
             if out is not None:
-                _write_new(out, text)
+                files.write_new(out, text.encode())
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_new(path, text)
+        files.write_new(path, text.encode())
         self.used.add(key)
         if out is not None:
             try:
                 files.link_over(path, out)
             except FileNotFoundError:  # removed meanwhile by another build's prune
-                _write_new(out, text)
+                files.write_new(out, text.encode())
 
     def prune(self) -> None:
         """Remove the pages this build did not use (and anything half-written by a killed one)."""
@@ -256,9 +254,3 @@ def _move(source: Path, target: Path) -> None:
         shutil.copytree(source, target)
         shutil.rmtree(source, ignore_errors=True)
 
-
-def _write_new(path: Path, text: str) -> None:
-    """``path`` written as a new file, through a temporary name (a file it replaces may be another's link)."""
-    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)

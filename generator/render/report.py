@@ -27,7 +27,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .. import i18n
+from .. import files, i18n
 from ..model import Agency, Register
 from ..report import AT_RISK_PROGRESS, PARTS, Concern, LateUnit, MonthlyReport, OverdueBelow
 from .. import resources
@@ -338,9 +338,7 @@ def _end_with(parent: int) -> None:
 def _write(path: Path, data: bytes) -> None:
     """Through a temporary name: a killed run never leaves half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
-    partial.write_bytes(data)
-    os.replace(partial, path)
+    files.write_new(path, data)
 
 
 class ReportError(Exception):
