@@ -312,19 +312,17 @@ def _write_done(entry: Path, done: dict[str, object]) -> None:
     fresh.replace(entry / DONE)
 
 
-def index(site: Path, shard: Shard, entry: Path, digest: str, content: str | None = None,
-          pages: Sequence[str] | None = None) -> None:
+def index(site: Path, shard: Shard, entry: Path, digest: str, content: str, pages: Sequence[str]) -> None:
     """Run Pagefind for one shard, then put its bundle in ``entry``'s place: an entry is either the whole
     of a finished run, with its ``done.json``, or absent. Pagefind writes into memory (``scratch``) where it
     can; the entry then takes each file the previous one had (the same name and bytes: Pagefind names its
     chunks by their content) as that file's hard link, and writes only the others. After one edit a
     thousand of its 1,100 files are the same, and writing them again cost a third of Pagefind's time.
-    ``content``: the pages' ``content_digest``, ``pages`` the shard's pages, when reckoned already."""
+    ``content``: the pages' ``content_digest``; ``pages``: the shard's pages (``Shard.pages``)."""
     entry.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{entry.name}-", dir=entry.parent))
     try:
-        found = shard.pages(site) if pages is None else pages
-        with _scratch((site / page for page in found), fresh, entry / BUNDLE) as made:
+        with _scratch((site / page for page in pages), fresh, entry / BUNDLE) as made:
             try:
                 run(site, made / BUNDLE, shard.glob(), shard.exclude)
             except SearchIndexError:
@@ -333,7 +331,7 @@ def index(site: Path, shard: Shard, entry: Path, digest: str, content: str | Non
                 made = fresh  # memory ran short after all (its room was asked before): once more, on disk
                 run(site, made / BUNDLE, shard.glob(), shard.exclude)
             files = _settle(made / BUNDLE, entry / BUNDLE, fresh / BUNDLE) if made != fresh else manifest(fresh / BUNDLE)
-        done = {"inputs": digest, "content": content or content_digest(site, shard), "files": files}
+        done = {"inputs": digest, "content": content, "files": files}
         (fresh / DONE).write_text(json.dumps(done), encoding="utf-8")
         _replace(fresh, entry)
     finally:
