@@ -284,9 +284,13 @@ def manifest(bundle: Path) -> dict[str, list[object]]:
     """Every file of a bundle: its size and SHA-256."""
     found: dict[str, list[object]] = {}
     for path in sorted(p for p in bundle.rglob("*") if p.is_file()):
-        data = path.read_bytes()
-        found[path.relative_to(bundle).as_posix()] = [len(data), hashlib.sha256(data).hexdigest()]
+        found[path.relative_to(bundle).as_posix()] = _described(path.read_bytes())
     return found
+
+
+def _described(data: bytes) -> list[object]:
+    """A file as a bundle's manifest holds it: its size and SHA-256."""
+    return [len(data), hashlib.sha256(data).hexdigest()]
 
 
 def reusable(entry: Path, digest: str, content: Callable[[], str] | None = None) -> bool:
@@ -405,7 +409,7 @@ def _settle(made: Path, previous: Path, into: Path) -> dict[str, list[object]]:
             link_over(old, target)
         else:
             target.write_bytes(data)
-        found[name] = [len(data), hashlib.sha256(data).hexdigest()]
+        found[name] = _described(data)
     return found
 
 
