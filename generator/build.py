@@ -835,6 +835,8 @@ def _run_mkdocs(config_path: Path, strict: bool, dirty: bool = False, lang: str 
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
+    from .builder_plugin import CompiledTheme
+
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     notice = _DirtyNotice()
     logging.getLogger("mkdocs.commands.build").addFilter(notice)
@@ -842,6 +844,7 @@ def _run_mkdocs(config_path: Path, strict: bool, dirty: bool = False, lang: str 
     os.environ[PERMALINK_TITLE] = i18n.t("ui.permalink", lang)
     try:
         config = load_config(str(config_path), strict=strict)
+        config.plugins[CompiledTheme.NAME] = CompiledTheme()
         mkdocs_build(config, dirty=dirty)
     except (exceptions.MkDocsException, exceptions.Abort) as exc:
         raise BuildError("site_builder", reason=exc) from exc

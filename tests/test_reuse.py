@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import tempfile
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from generator import resources, reuse
 from generator.build import SiteOptions, Summary, build_site
+from generator.render import pages
 from tests.conftest import REGISTERS
 from tests.test_incremental import files
 
@@ -219,3 +222,36 @@ def test_a_page_another_build_removes_meanwhile_is_rendered_and_staged_all_the_s
     assert not store.place(key, staged)  # the caller renders it
     store.put(key, "# một", staged)
     assert staged.read_text(encoding="utf-8") == "# một"
+
+
+# --- the site builder's theme, compiled once (builder_plugin.CompiledTheme) ----------------------------------
+def test_the_themes_templates_are_compiled_once_and_again_when_a_body_edits_one(tmp_path, source_date_epoch,
+                                                                                 monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))  # Jinja's folder for compiled templates
+    (tmp_path / "tmp").mkdir()
+    pages.bytecode_cache.cache_clear()
+    compiled: list[str] = []
+    real = jinja2.Environment.compile
+
+    def counting(self, source, name=None, filename=None, raw=False, defer_init=False):
+        if self.bytecode_cache is not None and self.bytecode_cache is pages.bytecode_cache(pages.BUILDER):
+            compiled.append(name)
+        return real(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    try:
+        project = one_register(tmp_path)
+        assert run(project, "site", "cache").ok
+        assert "main.html" in compiled and "partials/copyright.html" in compiled
+        compiled.clear()
+        assert run(project, "site", "cache").ok
+        assert compiled == []  # a second build compiles none of the theme's templates
+        # a body's own copyright line: compiled, and on the pages, at the next build
+        (project / "site_templates" / "overrides" / "partials").mkdir(parents=True)
+        (project / "site_templates" / "overrides" / "partials" / "copyright.html").write_text(
+            '<div class="md-copyright">Bản quyền của xã</div>\n', encoding="utf-8")
+        assert run(project, "site", "cache").ok
+        assert "partials/copyright.html" in compiled
+        assert "Bản quyền của xã" in (project / "site" / "index.html").read_text(encoding="utf-8")
+    finally:
+        pages.bytecode_cache.cache_clear()
