@@ -50,6 +50,7 @@ from .progress import Progress
 from .render import data as data_files
 from .render import feed
 from .render import pages
+from .render import text as register_text
 
 if TYPE_CHECKING:
     from .report import UnitRegister
@@ -289,7 +290,11 @@ def give_back_memory() -> None:
     """What the site builder held (every page) is garbage once it is done: collected, and the memory handed
     back to the system before Pagefind starts beside this process (1.3 GB at 10,000 tasks). Without it the
     process keeps the freed memory: 1,147 MB against 566 MB at 10,000 tasks. ``malloc_trim`` is glibc's; on
-    another C library the collection alone is done."""
+    another C library the collection alone is done. The texts kept for the pages (``i18n``, ``text``) go too:
+    they were made all through the build, and each holds on to a block of memory the rest of which is free
+    (550 → 438 MB at 10,000 tasks)."""
+    i18n.forget()
+    register_text.forget()
     gc.collect()
     try:
         ctypes.CDLL(None).malloc_trim(0)

@@ -87,6 +87,13 @@ def _plural_rule(lang: str) -> Callable[[float | int], str]:
     return lambda n: str(rule(n))
 
 
+def forget() -> None:
+    """Let go of the texts kept (a build's end: ``build.give_back_memory``); they are made again when asked."""
+    _plain.cache_clear()
+    _kept.cache_clear()
+    _formatted.cache_clear()
+
+
 def has(key: str) -> bool:
     return key in table()
 

@@ -78,6 +78,11 @@ _PLAIN = re.compile(r"(?![-\s]*\Z)(?!(?:[-+*>#=]|\d+[.)])[ \t])[^\x00-\x1f\x7f\\
 MAX_BRACKETS = 100
 
 
+def forget() -> None:
+    """Let go of the register texts converted (a build's end: ``build.give_back_memory``)."""
+    markdown_to_html.cache_clear()
+
+
 @lru_cache(maxsize=4096)
 def markdown_to_html(text: str | None) -> Markup:
     """Register Markdown → safe HTML."""
