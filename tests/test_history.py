@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
 import re
-
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -95,6 +95,16 @@ def test_site_shows_the_change_log_and_the_moved_deadline(repo, tmp_path):
     task = (out / "tasks" / "4" / "index.html").read_text(encoding="utf-8")
     assert "Thời hạn ban đầu: 31/03/2021" in task
     assert "dời thời hạn từ 31/03/2021 sang 31/07/2021" in task
+
+
+def test_a_task_without_changes_says_so_but_search_does_not_find_every_task_by_it(repo, tmp_path):
+    """"Nhiệm vụ này chưa thay đổi…" is on most task pages: a query for "thay đổi" would find them all."""
+    out = tmp_path / "site"
+    assert main(["build", "--register", str(repo / "tasks.yaml"), "--out", str(out)]) == 0
+    sentence = "Nhiệm vụ này chưa thay đổi từ khi được đưa vào sổ."
+    assert sentence in (out / "tasks" / "1" / "index.html").read_text(encoding="utf-8")  # read on the page
+    searched = "".join(gzip.decompress(f.read_bytes()).decode("utf-8") for f in (out / "pagefind" / "fragment").iterdir())
+    assert "/tasks/1/" in searched and "Nhiệm vụ này chưa thay đổi" not in searched
 
 
 def test_without_git_the_build_succeeds_and_says_history_is_unavailable(tmp_path):
