@@ -50,18 +50,25 @@ def test_a_refused_out_folder_is_told_in_vietnamese(tmp_path, capsys):
     assert Path(photos / "a.jpg").exists()
 
 
-def test_the_memory_the_pages_held_goes_back_to_the_system_before_pagefind_starts():
-    """Freed memory stays with the process unless handed back: at 10,000 tasks the build held 1,147 MB
-    beside Pagefind's 1.3 GB, 566 MB once given back. Measured in a fresh interpreter, as ``ps`` sees it."""
-    code = ("import sys\nfrom generator.build import give_back_memory\n"
-            "def rss():\n    return next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmRSS'))\n"
-            "pages = [bytes(1000) + str(i).encode() for i in range(200_000)]\n"
-            "kept = pages[::1000]  # a few objects that live on pin the heap, as the build's settings do\n"
-            "held = rss()\ndel pages\nfreed = rss()\ngive_back_memory()\nprint(held, freed, rss())\n")
+def memory_around_give_back(made: str) -> tuple[int, int, int]:
+    """In a fresh interpreter, as ``ps`` sees it (KB): the memory once ``made`` has run, once its ``garbage``
+    is deleted, and once ``give_back_memory`` has run."""
     if not Path("/proc/self/status").exists():
         pytest.skip("no /proc here to read a process's memory from")
+    code = ("import gc\nfrom generator.build import give_back_memory\n"
+            "def rss():\n    return next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmRSS'))\n"
+            f"{made}\nheld = rss()\ndel garbage\ngc.collect()\nfreed = rss()\ngive_back_memory()\nprint(held, freed, rss())\n")
     held, freed, given = map(int, subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                                                  text=True, check=True).stdout.split())
+    return held, freed, given
+
+
+def test_the_memory_the_pages_held_goes_back_to_the_system_before_pagefind_starts():
+    """Freed memory stays with the process unless handed back: at 10,000 tasks the build held 1,147 MB
+    beside Pagefind's 1.3 GB, 566 MB once given back."""
+    held, freed, given = memory_around_give_back(
+        "garbage = [bytes(1000) + str(i).encode() for i in range(200_000)]\n"
+        "kept = garbage[::1000]  # a few objects that live on pin the heap, as the build's settings do")
     assert freed > held - 50_000  # freed, but still the process's (KB)
     assert given < freed - 150_000  # handed back: 200 MB of pages' worth
 
@@ -69,17 +76,13 @@ def test_the_memory_the_pages_held_goes_back_to_the_system_before_pagefind_start
 def test_the_texts_kept_for_the_pages_do_not_pin_the_memory_the_pages_freed():
     """The texts kept all through a build (a status, a count of days) are scattered among the pages' short-lived
     ones; while they live, the memory around them cannot go back (550 → 438 MB at 10,000 tasks once let go)."""
-    code = ("from generator.build import give_back_memory\nfrom generator import i18n\nimport gc\n"
-            "def rss():\n    return next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmRSS'))\n"
-            "garbage = []\n"
-            "for i in range(60_000):\n"
-            "    garbage.append([('x' * 300 + str(j)) for j in range(8)])\n"
-            "    i18n.t('ui.overdue_days', 'vi', days=i)\n"
-            "held = rss()\ndel garbage\ngc.collect()\nfreed = rss()\ngive_back_memory()\nprint(held, freed, rss())\n"
-            "assert i18n.t('ui.overdue_days', 'vi', days=3) == 'Quá hạn 3 ngày'  # made again when asked\n")
-    if not Path("/proc/self/status").exists():
-        pytest.skip("no /proc here to read a process's memory from")
-    held, freed, given = map(int, subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                                                 text=True, check=True).stdout.split())
+    held, freed, given = memory_around_give_back(
+        "from generator import i18n\ngarbage = []\n"
+        "for i in range(60_000):\n"
+        "    garbage.append([('x' * 300 + str(j)) for j in range(8)])\n"
+        "    i18n.t('ui.overdue_days', 'vi', days=i)")
     assert freed > held - 50_000  # garbage, but its memory still the process's (KB)
     assert given < freed - 150_000  # handed back once the kept texts went
+    before = i18n.t("ui.overdue_days", "vi", days=3)
+    i18n.forget()
+    assert i18n.t("ui.overdue_days", "vi", days=3) == before == "Quá hạn 3 ngày"  # made again when asked
