@@ -283,6 +283,21 @@ def check_id(scalar: Scalar, ctx: Ctx, name: str) -> Any:
     return INVALID
 
 
+# An id written unquoted that YAML 1.2 reads as a number in exponent form (1e5, 0e0, 2e-3): editors' tools
+# (and the JSON Schema with them) then see the key 100000.0 or 0.002, not the id; YAML 1.1 reads it as text.
+_NUMBER_TO_EDITORS = re.compile(r"^[0-9]+e-?[0-9]+$")
+
+
+def check_key(scalar: Scalar, ctx: Ctx, name: str) -> Any:
+    """A table's key: an id (``check_id``), and not one that editors' tools would read as a number. Such a
+    key is still the id the register's references name (one mistake, one message)."""
+    value = scalar.raw.strip()
+    if not scalar.quoted and _NUMBER_TO_EDITORS.match(value):
+        ctx.error(scalar, "id_read_as_number", field=name, value=value)
+        return value
+    return check_id(scalar, ctx, name)
+
+
 def suggest_id(value: str) -> str:
     """A valid id close to what the editor wrote: ``Phòng QLĐT`` → ``phong-qldt``."""
     import unicodedata
@@ -486,7 +501,7 @@ class MapOf(Shape):
             return INVALID
         result = {}
         for key, child in node.items.items():
-            ident = check_id(node.keys[key], ctx, name)
+            ident = check_key(node.keys[key], ctx, name)
             value = self.value.check(child, ctx, key)
             if ident is not INVALID and value is not INVALID:
                 result[ident] = value

@@ -71,6 +71,20 @@ import datetime as _dt  # noqa: E402
 
 import yaml as _yaml  # noqa: E402
 
+
+class _EditorsDumper(_yaml.SafeDumper):
+    """PyYAML's writer, which quotes what YAML 1.1 would read otherwise; and, as an editor must, an id that
+    YAML 1.2 reads as a number (1e5, 0e0: the validator refuses it unquoted, ``shapes.check_key``)."""
+
+
+def _text(dumper: _yaml.SafeDumper, value: str) -> _yaml.ScalarNode:
+    if re.fullmatch(r"[0-9]+e-?[0-9]+", value):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="'")
+    return dumper.represent_str(value)
+
+
+_EditorsDumper.add_representer(str, _text)
+
 _ID = st.from_regex(r"[a-z0-9]{1,6}(-[a-z0-9]{1,4}){0,2}", fullmatch=True)
 _WORDS = st.text(st.characters(categories=["L", "N", "P", "S", "Zs"], exclude_characters="\x85\xa0\u1680\u2000"
                                "\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"),
@@ -121,7 +135,7 @@ def valid_registers(draw) -> str:
     ids = draw(st.sets(st.integers(1, 999_999), max_size=5))  # task numbers have at most six digits (#18)
     tasks = [_task(draw, number, sorted(agencies), sorted(groups), start, as_of) for number in ids]
     register = {"register": meta, "blocs": blocs, "agencies": agencies, "groups": groups, "tasks": tasks}
-    return _yaml.safe_dump(register, allow_unicode=True, sort_keys=False, width=200)
+    return _yaml.dump(register, Dumper=_EditorsDumper, allow_unicode=True, sort_keys=False, width=200)
 
 
 def _task(draw, number: int, agencies: list[str], groups: list[str], start: _dt.date, as_of: _dt.date) -> dict:

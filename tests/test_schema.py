@@ -16,6 +16,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 
 from generator.schema import DATE_SCHEMA_PATTERN, json_schema_text
+from generator import i18n
 from tests.conftest import REGISTERS, ROOT, validate_path, validate_text
 from tests.strategies import valid_registers
 
@@ -101,6 +102,20 @@ def test_the_loader_reads_yaml_as_editors_do():
 def test_accepts_the_example_and_every_good_fixture(checker, path):
     assert validate_path(path).ok
     assert _errors(checker, path.read_text(encoding="utf-8")) == []
+
+
+def test_an_id_that_editors_read_as_a_number_is_refused_unquoted_and_accepted_by_both_quoted():
+    """``0e0`` is text to the validator (YAML 1.1) and the number 0.0 to an editor's tools (YAML 1.2): the
+    schema then refused the key the validator accepted (found by the property test below)."""
+    checker = jsonschema.Draft7Validator(json.loads(SCHEMA.read_text(encoding="utf-8")))
+    text = SMALL.replace("  do-thi: ", "  {key}: ", 1).replace("group: do-thi", "group: {key}")
+    assert "{key}" in text
+    unquoted = validate_text(text.replace("{key}", "0e0"))
+    assert [p.code for p in unquoted.problems if p.is_error] == ["id_read_as_number"]
+    told = i18n.format_problem(unquoted.problems[0], "tasks.yaml", "vi")
+    assert "tasks.yaml" in told and "'0e0'" in told and "dấu nháy" in told  # the file, the line, the fix
+    quoted = text.replace("{key}", "'0e0'")
+    assert validate_text(quoted).ok and _errors(checker, quoted) == []
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
