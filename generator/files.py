@@ -19,14 +19,16 @@ def link_over(source: Path, target: Path) -> None:
     partial = target.with_name(f".{target.name}.{os.getpid()}.link")
     partial.unlink(missing_ok=True)
     try:
-        _link(source, partial)
+        link_or_copy(source, partial)
     except FileNotFoundError:  # its folder is made only when missing (a thousand checks cost a tenth of a second)
         target.parent.mkdir(parents=True, exist_ok=True)
-        _link(source, partial)
+        link_or_copy(source, partial)
     os.replace(partial, target)
 
 
-def _link(source: Path, target: Path) -> None:
+def link_or_copy(source: str | Path, target: str | Path) -> None:
+    """``target`` a hard link to ``source``, or its copy where there can be none (``shutil.copytree``'s
+    ``copy_function`` too)."""
     try:
         os.link(source, target)
     except FileNotFoundError:

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from .files import link_over
+from .files import link_or_copy, link_over
 
 STATE = "state.json"
 STATE_VERSION = 1
@@ -185,7 +185,7 @@ def link_tree(source: Path, target: Path) -> None:
     """``target`` (which must not exist yet): ``source``'s tree, its files hard links to ``source``'s (copies
     across file systems). Nothing may write into such a file in place: whoever changes one writes a new file."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(source, target, copy_function=_link)
+    shutil.copytree(source, target, copy_function=link_or_copy)
 
 
 def keep_spare(old_site: Path, spare: Path | None) -> None:
@@ -212,13 +212,6 @@ def make_spare(site: Path, spare: Path | None) -> None:
         os.rename(partial, spare)
     except OSError:
         shutil.rmtree(partial, ignore_errors=True)
-
-
-def _link(source: str, dest: str) -> None:
-    try:
-        os.link(source, dest)
-    except OSError:
-        shutil.copy2(source, dest)
 
 
 def _sync(source: Path, target: Path) -> None:
@@ -250,11 +243,7 @@ def _link_in(source: str, dest: str) -> None:
             shutil.rmtree(dest)
     except FileNotFoundError:
         pass
-    partial = f"{dest}.{os.getpid()}.link"
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(partial)
-    _link(source, partial)
-    os.replace(partial, dest)
+    link_over(Path(source), Path(dest))
 
 
 def _remove(path: str) -> None:

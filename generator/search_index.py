@@ -41,7 +41,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import i18n, incremental
-from .files import link_over
+from .files import link_over, write_new
 from .cascade import Links
 
 BUNDLE = "pagefind"
@@ -305,15 +305,8 @@ def reusable(entry: Path, digest: str, content: Callable[[], str] | None = None)
     except (OSError, ValueError, AttributeError):
         return False
     if done.get("inputs") != digest:
-        _write_done(entry, {**done, "inputs": digest})
+        write_new(entry / DONE, json.dumps({**done, "inputs": digest}).encode())
     return True
-
-
-def _write_done(entry: Path, done: dict[str, object]) -> None:
-    """``entry``'s ``done.json``, replaced whole (a temporary file renamed over it)."""
-    fresh = entry / f".{DONE}-{os.getpid()}"
-    fresh.write_text(json.dumps(done), encoding="utf-8")
-    fresh.replace(entry / DONE)
 
 
 def index(site: Path, shard: Shard, entry: Path, digest: str, content: str, pages: Sequence[str]) -> None:

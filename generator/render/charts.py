@@ -19,7 +19,6 @@ import hashlib
 import json
 import math
 import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -462,17 +461,6 @@ class RenderStats:
     reused: int
 
 
-def _write_atomic(path: Path, content: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".svg")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def render(charts: list[Chart], out_dir: Path, cache_dir: Path) -> RenderStats:
     """Write ``out_dir/<name>.svg`` for every chart, drawing only those not in ``cache_dir`` yet.
 
@@ -488,7 +476,7 @@ def render(charts: list[Chart], out_dir: Path, cache_dir: Path) -> RenderStats:
         if key not in jobs and not (cached.is_file() and cached.stat().st_size > 0):
             jobs[key] = (key, chart.kind, chart.data)
     for key, kind, data in jobs.values():
-        _write_atomic(cache_dir / f"{key}.svg", chart_kinds.draw(kind, data))
+        files.write_new(cache_dir / f"{key}.svg", chart_kinds.draw(kind, data))
     for chart in charts:
         _place(cache_dir / f"{chart.key}.svg", out_dir / chart.filename)
     prune(cache_dir, {chart.key for chart in charts})
@@ -511,7 +499,7 @@ def render_many(groups: list[tuple[list[Chart], Path, Path]]) -> RenderStats:
     for key, kind, data in jobs.values():
         svg = chart_kinds.draw(kind, data)
         for cached in dict.fromkeys(missing[key]):
-            _write_atomic(cached, svg)
+            files.write_new(cached, svg)
     total = 0
     for charts, out_dir, cache_dir in groups:
         for chart in charts:
@@ -523,10 +511,10 @@ def render_many(groups: list[tuple[list[Chart], Path, Path]]) -> RenderStats:
 
 def prune(cache_dir: Path, used: set[str]) -> int:
     """Remove the cached pictures this build did not use (their data or the drawing code changed);
-    the number removed. Half-written files of a killed build go too."""
+    the number removed. Half-written files of a killed build (``files.write_new``'s) go too."""
     removed = 0
-    for path in cache_dir.glob("*.svg"):
-        if path.stem not in used:
+    for path in cache_dir.iterdir():
+        if path.name.endswith(".part") or (path.suffix == ".svg" and path.stem not in used):
             path.unlink(missing_ok=True)
             removed += 1
     return removed

@@ -235,7 +235,7 @@ class _Bytecode(jinja2.FileSystemBytecodeCache):
 
 
 # Jinja's bytecode depends on the environment's settings, not only on the template: each kind of environment
-# keeps its own files (``PAGES``: ours; ``BUILDER``: the site builder's theme, ``build._CompiledTheme``).
+# keeps its own files (``PAGES``: ours; ``BUILDER``: the site builder's theme, ``builder_plugin.CompiledTheme``).
 PAGES, BUILDER = "__jinja2_%s.cache", "__builder_jinja2_%s.cache"
 
 
