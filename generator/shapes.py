@@ -292,7 +292,7 @@ def check_key(scalar: Scalar, ctx: Ctx, name: str) -> Any:
     """A table's key: an id (``check_id``), and not one that editors' tools would read as a number. Such a
     key is still the id the register's references name (one mistake, one message)."""
     value = scalar.raw.strip()
-    if not scalar.quoted and _NUMBER_TO_EDITORS.match(value):
+    if not scalar.quoted and _NUMBER_TO_EDITORS.match(value) and len(value) <= MAX_ID:
         ctx.error(scalar, "id_read_as_number", field=name, value=value)
         return value
     return check_id(scalar, ctx, name)
